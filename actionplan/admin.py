@@ -1,0 +1,151 @@
+"""Django admin for the plan structure and reference data (AJH only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from actionplan import services
+from actionplan.models import (
+    Action,
+    Administration,
+    AttentionPoint,
+    Minister,
+    OperationalGoal,
+    Plan,
+    PolicyDomain,
+    RelatedPlan,
+    StrategicGoal,
+    TargetGroup,
+    User,
+    ViolenceForm,
+)
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """Plan data is referenced by fiches and history; it is never deleted."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Plan)
+class PlanAdmin(NoDeleteAdmin):
+    list_display = ["title", "code", "start_year", "end_year", "coordinating_agency"]
+
+
+@admin.register(StrategicGoal)
+class StrategicGoalAdmin(NoDeleteAdmin):
+    list_display = ["number", "title", "policy_level", "plan"]
+    list_filter = ["plan", "policy_level"]
+
+
+@admin.register(OperationalGoal)
+class OperationalGoalAdmin(NoDeleteAdmin):
+    list_display = ["code", "title", "strategic_goal"]
+    list_filter = ["strategic_goal__plan", "strategic_goal"]
+    list_select_related = ["strategic_goal"]
+    search_fields = ["code", "title"]
+
+    def save_model(
+        self, request: HttpRequest, obj: OperationalGoal, form: Any, change: bool
+    ) -> None:
+        services.operational_goal_save(goal=obj, reason=_("gewijzigd in beheer"))
+
+
+@admin.register(Action)
+class ActionAdmin(NoDeleteAdmin):
+    list_display = [
+        "code",
+        "title",
+        "lead_minister",
+        "lead_administration",
+        "start_year",
+        "end_year",
+        "is_demo",
+    ]
+    list_filter = [
+        "plan",
+        "operational_goal__strategic_goal",
+        "lead_administration",
+        "violence_forms",
+        "is_demo",
+    ]
+    list_select_related = ["lead_minister", "lead_administration"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["operational_goal"]
+    filter_horizontal = [
+        "co_lead_ministers",
+        "co_lead_administrations",
+        "violence_forms",
+        "target_groups",
+        "attention_points",
+        "related_plans",
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Action, form: Any, change: bool) -> None:
+        # Many-to-many values are saved with the row, as one history record.
+        self._m2m = {
+            name: form.cleaned_data[name]
+            for name in services.ACTION_M2M_FIELDS
+            if name in form.cleaned_data
+        }
+        services.action_save(action=obj, m2m=self._m2m, reason=_("gewijzigd in beheer"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+@admin.register(Minister)
+class MinisterAdmin(NoDeleteAdmin):
+    list_display = ["name", "portfolio", "term_start", "term_end", "is_demo"]
+    search_fields = ["name", "portfolio"]
+
+
+@admin.register(Administration)
+class AdministrationAdmin(NoDeleteAdmin):
+    list_display = ["name", "code", "policy_domain", "is_demo"]
+    list_select_related = ["policy_domain"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ViolenceForm)
+class ViolenceFormAdmin(NoDeleteAdmin):
+    list_display = ["code", "name", "position"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(NoDeleteAdmin):
+    list_display = ["name", "code", "position"]
+
+
+@admin.register(AttentionPoint)
+class AttentionPointAdmin(NoDeleteAdmin):
+    list_display = ["code", "title"]
+
+
+@admin.register(PolicyDomain)
+class PolicyDomainAdmin(NoDeleteAdmin):
+    list_display = ["name", "code"]
+
+
+@admin.register(RelatedPlan)
+class RelatedPlanAdmin(NoDeleteAdmin):
+    list_display = ["name", "code", "level"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "get_full_name", "role", "is_active"]
+    list_filter = ["role", "is_active", "administrations"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (_("Rol in Actieplanmonitor"), {"fields": ["role", "administrations"]}),
+    ]
+    filter_horizontal = ["administrations", "groups", "user_permissions"]

@@ -1,0 +1,151 @@
+"""Read-only REST API of the plan structure."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import serializers, viewsets
+
+from actionplan.filters import ActionFilter
+from actionplan.models import (
+    Action,
+    Administration,
+    Minister,
+    OperationalGoal,
+    Plan,
+    StrategicGoal,
+)
+from actionplan.selectors import actions_with_relations
+
+
+class MinisterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Minister
+        fields = ["id", "name", "portfolio", "term_start", "term_end", "is_demo"]
+
+
+class AdministrationSerializer(serializers.ModelSerializer):
+    policy_domain = serializers.SlugRelatedField(slug_field="name", read_only=True)
+
+    class Meta:
+        model = Administration
+        fields = ["id", "code", "name", "policy_domain", "is_demo"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "code",
+            "title",
+            "start_year",
+            "end_year",
+            "coordinating_minister",
+            "coordinating_agency",
+            "interim_evaluation",
+            "final_evaluation",
+        ]
+
+
+class StrategicGoalSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = StrategicGoal
+        fields = ["id", "plan", "number", "code", "title", "text", "policy_level"]
+
+
+class OperationalGoalSerializer(serializers.ModelSerializer):
+    strategic_goal = serializers.IntegerField(source="strategic_goal.number", read_only=True)
+
+    class Meta:
+        model = OperationalGoal
+        fields = ["id", "strategic_goal", "number", "code", "title", "text"]
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CodedSerializer(NamedSerializer):
+    code = serializers.CharField()
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    operational_goal = serializers.CharField(source="operational_goal.code", read_only=True)
+    strategic_goal = serializers.IntegerField(
+        source="operational_goal.strategic_goal.number", read_only=True
+    )
+    lead_minister = NamedSerializer(read_only=True, allow_null=True)
+    co_lead_ministers = NamedSerializer(many=True, read_only=True)
+    lead_administration = CodedSerializer(read_only=True, allow_null=True)
+    co_lead_administrations = CodedSerializer(many=True, read_only=True)
+    violence_forms = CodedSerializer(many=True, read_only=True)
+    target_groups = NamedSerializer(many=True, read_only=True)
+    attention_points = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    related_plans = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "plan",
+            "strategic_goal",
+            "operational_goal",
+            "code",
+            "title",
+            "description",
+            "lead_minister",
+            "co_lead_ministers",
+            "lead_administration",
+            "co_lead_administrations",
+            "partners",
+            "start_year",
+            "start_quarter",
+            "end_year",
+            "end_quarter",
+            "violence_forms",
+            "target_groups",
+            "attention_points",
+            "related_plans",
+            "is_demo",
+        ]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+    filterset_fields = ["code"]
+
+
+class StrategicGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = StrategicGoal.objects.select_related("plan").order_by("plan", "number")
+    serializer_class = StrategicGoalSerializer
+    filterset_fields = ["plan", "number"]
+
+
+class OperationalGoalViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = OperationalGoal.objects.select_related("strategic_goal")
+    serializer_class = OperationalGoalSerializer
+    filterset_fields = ["strategic_goal", "code"]
+
+
+class ActionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+
+    def get_queryset(self) -> QuerySet[Action]:
+        return actions_with_relations(Action.objects.select_related("plan"))
+
+
+class MinisterViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Minister.objects.all()
+    serializer_class = MinisterSerializer
+
+
+class AdministrationViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Administration.objects.select_related("policy_domain")
+    serializer_class = AdministrationSerializer
+    filterset_fields = ["code"]

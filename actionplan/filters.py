@@ -1,0 +1,81 @@
+"""Filters of the action list, shared by the overview page, the API and the exports."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.models import (
+    Action,
+    Administration,
+    Minister,
+    StrategicGoal,
+    TargetGroup,
+    ViolenceForm,
+)
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Zoeken"), method="filter_q")
+    strategic_goal = django_filters.NumberFilter(
+        label=_("Strategische doelstelling"), field_name="operational_goal__strategic_goal__number"
+    )
+    minister = django_filters.ModelChoiceFilter(
+        label=_("Minister (trekkend of meewerkend)"),
+        queryset=Minister.objects.only("id", "name"),
+        method="filter_minister",
+        empty_label=_("Alle ministers"),
+    )
+    administration = django_filters.ModelChoiceFilter(
+        label=_("Administratie (trekkend of meewerkend)"),
+        queryset=Administration.objects.only("id", "name"),
+        method="filter_administration",
+        empty_label=_("Alle administraties"),
+    )
+    violence_form = django_filters.ModelChoiceFilter(
+        label=_("Vorm van geweld"),
+        queryset=ViolenceForm.objects.only("id", "code", "name"),
+        method="filter_violence_form",
+        empty_label=_("Alle vormen"),
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Doelgroep"),
+        queryset=TargetGroup.objects.only("id", "name"),
+        method="filter_target_group",
+        empty_label=_("Alle doelgroepen"),
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "q",
+            "strategic_goal",
+            "minister",
+            "administration",
+            "violence_form",
+            "target_group",
+        ]
+
+    def filter_q(self, queryset: QuerySet[Action], name: str, value: str) -> QuerySet[Action]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__startswith=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_minister(self, queryset, name: str, value: Minister):  # type: ignore[no-untyped-def]
+        return queryset.led_or_co_led_by_minister(value)
+
+    def filter_administration(self, queryset, name: str, value: Administration):  # type: ignore[no-untyped-def]
+        return queryset.led_or_co_led_by_administration(value)
+
+    def filter_violence_form(self, queryset, name: str, value: ViolenceForm):  # type: ignore[no-untyped-def]
+        return queryset.with_tag("violence_forms", value)
+
+    def filter_target_group(self, queryset, name: str, value: TargetGroup):  # type: ignore[no-untyped-def]
+        return queryset.with_tag("target_groups", value)
+
+
+__all__ = ["ActionFilter", "StrategicGoal"]

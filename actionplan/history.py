@@ -1,0 +1,203 @@
+"""Reading and writing django-simple-history records in bulk.
+
+The timeline of one object is built from its historical rows and the historical rows of its
+many-to-many fields, loaded once; names of referenced rows are looked up in one query per
+related model. No query per record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_history_manager_for_model
+
+
+class History(HistoricalRecords):
+    """HistoricalRecords that stays reachable from its model, to write a record by hand."""
+
+    def finalize(self, sender: type[models.Model], **kwargs: Any) -> None:
+        super().finalize(sender, **kwargs)
+        if sender is self.cls:
+            sender._history_records = self  # type: ignore[attr-defined]
+
+
+HISTORY_TYPE_LABELS = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    date: datetime
+    user: str
+    kind: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(value: object, names: dict[int, str], choices: dict[object, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if names:
+        return names.get(value, f"#{value}")  # type: ignore[arg-type]
+    if choices:
+        return str(choices.get(value, value))
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nee"))
+    return str(value)
+
+
+def timeline(
+    instance: models.Model,
+    *,
+    exclude: Iterable[str] = ("id",),
+    limit: int = 200,
+) -> list[TimelineEntry]:
+    """Who changed what and when, newest first, with old → new per field."""
+    model = type(instance)
+    manager = get_history_manager_for_model(instance)
+    records = list(manager.select_related("history_user").order_by("history_date", "history_id"))
+    records = records[-limit - 1 :]
+    if not records:
+        return []
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in set(exclude) and not getattr(f, "auto_now", False)
+    ]
+    names = _related_names(records, fields)
+    m2m = _m2m_values(model, records)
+
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in records:
+        changes: list[FieldChange] = []
+        for f in fields:
+            attname = f.attname
+            new = getattr(record, attname)
+            old = getattr(previous, attname) if previous is not None else None
+            if previous is not None and old == new:
+                continue
+            if previous is None and new in (None, "", False):
+                continue
+            choices = dict(f.flatchoices) if f.choices else {}
+            changes.append(
+                FieldChange(
+                    str(f.verbose_name),
+                    _display(old, names.get(f.name, {}), choices) if previous else "—",
+                    _display(new, names.get(f.name, {}), choices),
+                )
+            )
+        for label, values in m2m.items():
+            new_values = values.get(record.history_id, [])
+            old_values = values.get(previous.history_id, []) if previous is not None else []
+            if new_values != old_values and (previous is not None or new_values):
+                changes.append(
+                    FieldChange(label, ", ".join(old_values) or "—", ", ".join(new_values) or "—")
+                )
+        user = record.history_user
+        entries.append(
+            TimelineEntry(
+                date=record.history_date,
+                user=(user.get_full_name() or user.username) if user else str(_("systeem")),
+                kind=str(HISTORY_TYPE_LABELS.get(record.history_type, record.history_type)),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+        previous = record
+    if len(records) > limit:
+        entries = entries[1:]
+    entries.reverse()
+    return entries
+
+
+def _related_names(records: Sequence[Any], fields: Sequence[models.Field]) -> dict[str, dict]:
+    names: dict[str, dict] = {}
+    for f in fields:
+        if not f.is_relation:
+            continue
+        ids = {getattr(r, f.attname) for r in records} - {None}
+        if ids:
+            related = f.related_model._default_manager.in_bulk(ids)
+            names[f.name] = {pk: str(obj) for pk, obj in related.items()}
+    return names
+
+
+def _m2m_values(model: type[models.Model], records: Sequence[Any]) -> dict[str, dict]:
+    """For each tracked many-to-many field: {history_id: sorted names}."""
+    history_model = records[0].__class__
+    result: dict[str, dict] = {}
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        m2m_history = getattr(history_model, m2m_field.name).model
+        target = m2m_field.m2m_reverse_field_name()
+        rows = m2m_history.objects.filter(history__in=[r.history_id for r in records])
+        rows = rows.select_related(target)
+        values: dict[int, list[str]] = defaultdict(list)
+        for row in rows:
+            values[row.history_id].append(str(getattr(row, target)))
+        result[str(m2m_field.verbose_name)] = {k: sorted(v) for k, v in values.items()}
+    return result
+
+
+@contextmanager
+def one_history_record(instance: models.Model, *, reason: str = "", created: bool = False):
+    """Group a save and many-to-many changes into a single history record.
+
+    Without this, simple-history writes one record for the save and one per ``set()``.
+    """
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+    record_history(instance, reason=reason, created=created)
+
+
+def record_history(instance: models.Model, *, reason: str = "", created: bool = False) -> None:
+    records: History = type(instance)._history_records  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    records.create_historical_record(instance, "+" if created else "~")
+
+
+def bulk_m2m_history(model: type[models.Model], instances: Sequence[models.Model]) -> None:
+    """After ``bulk_create_with_history`` and bulk through rows: copy the rows into history.
+
+    Keeps the first history record of each bulk-created object complete.
+    """
+    history_model = get_history_manager_for_model(model).model
+    latest: dict[int, Any] = {}
+    for rec in history_model.objects.filter(id__in=[i.pk for i in instances]).order_by(
+        "history_date", "history_id"
+    ):
+        latest[rec.id] = rec
+    for m2m_field in getattr(history_model, "_history_m2m_fields", []):
+        m2m_history = getattr(history_model, m2m_field.name).model
+        through = m2m_field.remote_field.through
+        source = m2m_field.m2m_field_name()
+        target = m2m_field.m2m_reverse_field_name()
+        rows = through.objects.filter(**{f"{source}__in": list(latest)}).values_list(
+            "id", f"{source}_id", f"{target}_id"
+        )
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history=latest[src], id=pk, **{f"{source}_id": src, f"{target}_id": tgt}
+                )
+                for pk, src, tgt in rows
+            ],
+            batch_size=2000,
+        )

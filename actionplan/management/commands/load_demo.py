@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from actionplan.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Voegt synthetische demogegevens toe (als demo gemarkeerd). Zelfde seed, zelfde data."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--actions", type=int, default=60)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, actions: int, seed: int, **options: Any) -> None:
+        if actions < 1:
+            raise CommandError("--actions moet minstens 1 zijn.")
+        started = time.perf_counter()
+        try:
+            result = demo_load(actions=actions, seed=seed)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo geladen in {elapsed:.1f} s: {result.operational_goals} operationele "
+                f"doelstellingen, {result.actions} acties."
+            )
+        )
+        if result.users_skipped:
+            self.stdout.write(
+                self.style.WARNING("DEBUG staat uit: geen demogebruikers aangemaakt.")
+            )
+        elif result.users:
+            self.stdout.write(
+                f"Demogebruikers (wachtwoord ${{DEMO_PASSWORD}}, standaard "
+                f"'{'demo' if settings.DEMO_PASSWORD == 'demo' else '***'}'): "
+                + ", ".join(result.users)
+            )

@@ -1,0 +1,468 @@
+"""The plan structure: plans, goals, actions, who leads them, and the reference data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.history import History
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("coördinator (AJH)")
+    EDITOR = "editor", _("redacteur administratie")
+    READER = "reader", _("lezer")
+
+
+class PolicyLevel(models.TextChoices):
+    PREVENTION = "prevention", _("preventie")
+    REACTION = "reaction", _("reactie")
+    QUALITY = "quality", _("kwaliteit")
+
+
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+SLUG_CODE = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_-]*$", _("Gebruik letters, cijfers en '-'."))
+
+
+class DemoMixin(models.Model):
+    """Rows made by ``load_demo`` say so, so that nobody mistakes them for real ones."""
+
+    is_demo = models.BooleanField(
+        _("demogegeven"), default=False, help_text=_("Synthetisch gegeven van load_demo.")
+    )
+
+    class Meta:
+        abstract = True
+
+
+# --- Reference data --------------------------------------------------------------------
+
+
+class PolicyDomain(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[SLUG_CODE])
+    name = models.CharField(_("naam"), max_length=200)
+    history = History()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("beleidsdomein")
+        verbose_name_plural = _("beleidsdomeinen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ViolenceForm(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    definition = models.TextField(_("definitie"), blank=True)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    history = History()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("vorm van geweld")
+        verbose_name_plural = _("vormen van geweld")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class TargetGroup(models.Model):
+    code = models.CharField(_("code"), max_length=60, unique=True, validators=[SLUG_CODE])
+    name = models.CharField(_("naam"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    history = History()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("doelgroep")
+        verbose_name_plural = _("doelgroepen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttentionPoint(models.Model):
+    code = models.CharField(_("letter"), max_length=2, unique=True)
+    title = models.CharField(_("titel"), max_length=500)
+    text = models.TextField(_("tekst"), blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("beleidsaandachtspunt")
+        verbose_name_plural = _("beleidsaandachtspunten")
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.title}"
+
+
+class RelatedPlan(models.Model):
+    code = models.CharField(_("code"), max_length=60, unique=True, validators=[SLUG_CODE])
+    name = models.CharField(_("naam"), max_length=300)
+    level = models.CharField(_("bestuursniveau"), max_length=40, blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gerelateerd plan")
+        verbose_name_plural = _("gerelateerde plannen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Minister(DemoMixin):
+    """A minister in a given term. Ministers change during a term: rows are never deleted."""
+
+    name = models.CharField(_("naam"), max_length=200)
+    portfolio = models.CharField(_("bevoegdheden"), max_length=500, blank=True)
+    term_start = models.DateField(_("begin ambtstermijn"), null=True, blank=True)
+    term_end = models.DateField(_("einde ambtstermijn"), null=True, blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("minister")
+        verbose_name_plural = _("ministers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=models.F("term_start")),
+                name="minister_term_in_order",
+                violation_error_message=_("Het einde van de ambtstermijn ligt voor het begin."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Administration(DemoMixin):
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[SLUG_CODE])
+    name = models.CharField(_("naam"), max_length=300)
+    policy_domain = models.ForeignKey(
+        PolicyDomain,
+        verbose_name=_("beleidsdomein"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrations",
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("administratie")
+        verbose_name_plural = _("administraties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Users -----------------------------------------------------------------------------
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.READER)
+    administrations = models.ManyToManyField(
+        Administration,
+        verbose_name=_("administraties"),
+        blank=True,
+        related_name="members",
+        help_text=_("Voor redacteurs: de administraties waarvoor ze fiches bijhouden."),
+    )
+    history = History(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.is_active and (self.role == Role.COORDINATOR or self.is_superuser)
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_active and self.role == Role.EDITOR
+
+
+# --- Plan structure --------------------------------------------------------------------
+
+
+class Plan(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[SLUG_CODE])
+    title = models.CharField(_("titel"), max_length=300)
+    start_year = models.PositiveSmallIntegerField(_("startjaar"))
+    end_year = models.PositiveSmallIntegerField(_("eindjaar"))
+    coordinating_minister = models.CharField(_("coördinerend minister"), max_length=300)
+    coordinating_agency = models.CharField(_("coördinerend agentschap"), max_length=300)
+    interim_evaluation = models.DateField(_("tussentijdse evaluatie"), null=True, blank=True)
+    final_evaluation = models.DateField(_("eindevaluatie"), null=True, blank=True)
+    monitoring_method = models.TextField(_("monitoring en evaluatie"), blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["-start_year", "code"]
+        verbose_name = _("actieplan")
+        verbose_name_plural = _("actieplannen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="plan_years_in_order",
+                violation_error_message=_("Het eindjaar ligt voor het startjaar."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class StrategicGoal(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="goals"
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("titel"), max_length=500)
+    text = models.TextField(_("tekst"), blank=True)
+    policy_level = models.CharField(_("beleidsniveau"), max_length=20, choices=PolicyLevel.choices)
+    history = History()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("strategische doelstelling")
+        verbose_name_plural = _("strategische doelstellingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="strategic_goal_number_unique_in_plan",
+                violation_error_message=_("Dit nummer bestaat al in dit actieplan."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"SD{self.number}. {self.title}"
+
+    @property
+    def code(self) -> str:
+        return str(self.number)
+
+
+class OperationalGoal(models.Model):
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        verbose_name=_("strategische doelstelling"),
+        on_delete=models.PROTECT,
+        related_name="operational_goals",
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    # "1.2": the strategic goal's number and this one's; stored for lookups and exports.
+    code = models.CharField(_("code"), max_length=20, editable=False)
+    title = models.CharField(_("titel"), max_length=500)
+    text = models.TextField(_("toelichting"), blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["strategic_goal__number", "number"]
+        verbose_name = _("operationele doelstelling")
+        verbose_name_plural = _("operationele doelstellingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategic_goal", "number"],
+                name="operational_goal_number_unique",
+                violation_error_message=_("Dit nummer bestaat al onder deze doelstelling."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"OD{self.code}. {self.title}"
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def for_plan(self, plan: Plan) -> ActionQuerySet:
+        return self.filter(operational_goal__strategic_goal__plan=plan)
+
+    def running_in(self, year: int) -> ActionQuerySet:
+        return self.filter(start_year__lte=year, end_year__gte=year)
+
+    def led_or_co_led_by_minister(self, minister: Minister | int) -> ActionQuerySet:
+        co_led = Action.co_lead_ministers.through.objects.filter(
+            action=OuterRef("pk"), minister=minister
+        )
+        return self.filter(Q(lead_minister=minister) | Exists(co_led))
+
+    def led_or_co_led_by_administration(
+        self, administration: Administration | int | Iterable[int]
+    ) -> ActionQuerySet:
+        if isinstance(administration, (Administration, int)):
+            administration = [administration]
+        co_led = Action.co_lead_administrations.through.objects.filter(
+            action=OuterRef("pk"), administration__in=administration
+        )
+        return self.filter(Q(lead_administration__in=administration) | Exists(co_led))
+
+    def with_tag(self, relation: str, value: object) -> ActionQuerySet:
+        """Actions having ``value`` in the many-to-many ``relation``, without duplicates."""
+        through = getattr(Action, relation).through
+        target = getattr(Action, relation).field.m2m_reverse_field_name()
+        return self.filter(Exists(through.objects.filter(action=OuterRef("pk"), **{target: value})))
+
+
+class Action(models.Model):
+    operational_goal = models.ForeignKey(
+        OperationalGoal,
+        verbose_name=_("operationele doelstelling"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
+    # Denormalised so that the database itself keeps codes unique within a plan.
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="actions"
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
+    code = models.CharField(_("code"), max_length=20, editable=False)
+    title = models.CharField(_("titel"), max_length=500)
+    description = models.TextField(_("SMART-omschrijving"), blank=True)
+    lead_minister = models.ForeignKey(
+        Minister,
+        verbose_name=_("trekkende minister"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    co_lead_ministers = models.ManyToManyField(
+        Minister, verbose_name=_("meewerkende ministers"), blank=True, related_name="co_led_actions"
+    )
+    lead_administration = models.ForeignKey(
+        Administration,
+        verbose_name=_("trekkende administratie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    co_lead_administrations = models.ManyToManyField(
+        Administration,
+        verbose_name=_("meewerkende administraties"),
+        blank=True,
+        related_name="co_led_actions",
+    )
+    partners = models.TextField(_("partners"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("startjaar"))
+    start_quarter = models.PositiveSmallIntegerField(
+        _("startkwartaal"), default=1, validators=QUARTER_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(_("eindjaar"))
+    end_quarter = models.PositiveSmallIntegerField(
+        _("eindkwartaal"), default=4, validators=QUARTER_VALIDATORS
+    )
+    violence_forms = models.ManyToManyField(
+        ViolenceForm, verbose_name=_("vormen van geweld"), blank=True, related_name="actions"
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("doelgroepen"), blank=True, related_name="actions"
+    )
+    attention_points = models.ManyToManyField(
+        AttentionPoint,
+        verbose_name=_("beleidsaandachtspunten"),
+        blank=True,
+        related_name="actions",
+    )
+    related_plans = models.ManyToManyField(
+        RelatedPlan, verbose_name=_("gerelateerde plannen"), blank=True, related_name="actions"
+    )
+    is_demo = models.BooleanField(_("demogegeven"), default=False)
+    history = History(
+        m2m_fields=[
+            "co_lead_ministers",
+            "co_lead_administrations",
+            "violence_forms",
+            "target_groups",
+            "attention_points",
+            "related_plans",
+        ]
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [
+            "operational_goal__strategic_goal__number",
+            "operational_goal__number",
+            "number",
+        ]
+        verbose_name = _("actie")
+        verbose_name_plural = _("acties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"],
+                name="action_code_unique_in_plan",
+                violation_error_message=_("Deze actiecode bestaat al in dit actieplan."),
+            ),
+            models.UniqueConstraint(
+                fields=["operational_goal", "number"],
+                name="action_number_unique",
+                violation_error_message=_("Dit nummer bestaat al onder deze doelstelling."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_quarter__gte=1, start_quarter__lte=4)
+                & Q(end_quarter__gte=1, end_quarter__lte=4),
+                name="action_quarters_valid",
+                violation_error_message=_("Een kwartaal ligt tussen 1 en 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__gt=models.F("start_year"))
+                | Q(end_year=models.F("start_year"), end_quarter__gte=models.F("start_quarter")),
+                name="action_timing_in_order",
+                violation_error_message=_("Het einde van de actie ligt voor het begin."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def timing_label(self) -> str:
+        return f"Q{self.start_quarter} {self.start_year} – Q{self.end_quarter} {self.end_year}"
+
+    def runs_in(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        plan = self.plan if self.plan_id else None
+        if plan is not None:
+            for field in ("start_year", "end_year"):
+                value = getattr(self, field)
+                if value is not None and not plan.start_year <= value <= plan.end_year:
+                    errors[field] = _(
+                        "Kies een jaar binnen de looptijd van het plan (%(a)s–%(b)s)."
+                    ) % {
+                        "a": plan.start_year,
+                        "b": plan.end_year,
+                    }
+        if (
+            not errors
+            and self.start_year
+            and self.end_year
+            and (self.end_year, self.end_quarter) < (self.start_year, self.start_quarter)
+        ):
+            errors["end_year"] = _("Het einde van de actie ligt voor het begin.")
+        if errors:
+            raise ValidationError(errors)

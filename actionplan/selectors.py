@@ -1,0 +1,98 @@
+"""Reads across models: each page or endpoint loads what it shows here, in a fixed number of
+queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from actionplan.models import (
+    Action,
+    Administration,
+    Minister,
+    OperationalGoal,
+    Plan,
+    StrategicGoal,
+    TargetGroup,
+    ViolenceForm,
+)
+
+
+def plan_current(code: str | None = None) -> Plan:
+    """The plan asked for by code, or the most recent one."""
+    plans = Plan.objects.all()
+    plan = plans.filter(code=code).first() if code else plans.first()
+    if plan is None:
+        raise Http404("Geen actieplan")
+    return plan
+
+
+def actions_with_relations(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+    """Actions with everything a list shows: leads, co-leads and tags, in 7 queries."""
+    queryset = Action.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "operational_goal__strategic_goal", "lead_minister", "lead_administration"
+    ).prefetch_related(
+        Prefetch("co_lead_ministers", queryset=Minister.objects.only("id", "name")),
+        Prefetch(
+            "co_lead_administrations", queryset=Administration.objects.only("id", "code", "name")
+        ),
+        Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
+        Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
+        "attention_points",
+        "related_plans",
+    )
+
+
+@dataclass
+class OperationalGoalNode:
+    goal: OperationalGoal
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class StrategicGoalNode:
+    goal: StrategicGoal
+    operational_goals: list[OperationalGoalNode] = field(default_factory=list)
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(node.actions) for node in self.operational_goals)
+
+
+def plan_tree(plan: Plan, actions: QuerySet[Action]) -> list[StrategicGoalNode]:
+    """SD → OD → action for the overview, with the (filtered) actions under their goal.
+
+    Queries: strategic goals, operational goals, actions, and the actions' tags (2).
+    """
+    goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
+    nodes = {goal.pk: StrategicGoalNode(goal) for goal in goals}
+    od_nodes: dict[int, OperationalGoalNode] = {}
+    for od in OperationalGoal.objects.filter(strategic_goal__plan=plan).order_by(
+        "strategic_goal__number", "number"
+    ):
+        od_nodes[od.pk] = OperationalGoalNode(od)
+        nodes[od.strategic_goal_id].operational_goals.append(od_nodes[od.pk])
+    action_rows = (
+        actions.filter(plan=plan)
+        .select_related("lead_minister", "lead_administration")
+        .prefetch_related(
+            Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
+            Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
+        )
+        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
+    )
+    for action in action_rows:
+        od_nodes[action.operational_goal_id].actions.append(action)
+    return [nodes[goal.pk] for goal in goals]
+
+
+def action_detail(pk: int) -> Action:
+    try:
+        return actions_with_relations(
+            Action.objects.select_related("plan", "lead_administration__policy_domain")
+        ).get(pk=pk)
+    except Action.DoesNotExist as exc:
+        raise Http404("Actie niet gevonden") from exc

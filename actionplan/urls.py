@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from actionplan import api, views
+
+router = DefaultRouter()
+router.register("plans", api.PlanViewSet)
+router.register("strategic-goals", api.StrategicGoalViewSet)
+router.register("operational-goals", api.OperationalGoalViewSet)
+router.register("actions", api.ActionViewSet, basename="action")
+router.register("ministers", api.MinisterViewSet)
+router.register("administrations", api.AdministrationViewSet)
+
+app_urls = (
+    [
+        path("", views.overview, name="overview"),
+        path("acties/<int:pk>/", views.action_detail, name="action-detail"),
+        path("acties/<int:pk>/geschiedenis/", views.action_history, name="action-history"),
+    ],
+    "actionplan",
+)
+
+urlpatterns = [
+    path("", include(app_urls)),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # DRF views opt out of the login middleware; the docs page is for people: redirect.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+]

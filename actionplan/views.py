@@ -1,0 +1,70 @@
+"""Pages of the plan structure: the overview tree and the action page with its history."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from actionplan import selectors
+from actionplan.celery import broker_reachable
+from actionplan.filters import ActionFilter
+from actionplan.history import timeline
+from actionplan.models import Action
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_current(request.GET.get("plan"))
+    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
+    actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
+    tree = selectors.plan_tree(plan, actions)
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "filter": action_filter,
+        "filtered": action_filter.is_bound
+        and any(v for k, v in request.GET.items() if k != "plan"),
+        "action_count": sum(node.action_count for node in tree),
+    }
+    template = "actionplan/overview.html"
+    if request.htmx:
+        template += "#tree"
+    return render(request, template, context)
+
+
+@require_GET
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_detail(pk)
+    return render(request, "actionplan/action_detail.html", {"action": action, "tab": "details"})
+
+
+@require_GET
+def action_history(request: HttpRequest, pk: int) -> HttpResponse:
+    action = selectors.action_detail(pk)
+    return render(
+        request,
+        "actionplan/action_history.html",
+        {"action": action, "tab": "history", "entries": timeline(action)},
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": _database_reachable(), "broker": broker_reachable()}
+    status = 200 if all(checks.values()) else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+
+def _database_reachable() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False

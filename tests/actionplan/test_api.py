@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import pytest
+
+from actionplan.demo import demo_load
+from actionplan.models import Action, ViolenceForm
+from tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+RESOURCES = [
+    "plans",
+    "strategic-goals",
+    "operational-goals",
+    "actions",
+    "ministers",
+    "administrations",
+]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_api_requires_authentication(client, plan, resource):
+    response = client.get(f"/api/v1/{resource}/")
+    assert response.status_code == 401
+
+
+def test_token_endpoint_gives_a_token_that_opens_the_api(client, plan, reader):
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "reader", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    listing = client.get("/api/v1/strategic-goals/", headers={"Authorization": f"Token {token}"})
+    assert listing.status_code == 200
+    assert [g["number"] for g in listing.json()["results"]] == [1, 2, 3]
+
+
+def test_token_endpoint_refuses_a_wrong_password(client, reader):
+    response = client.post("/api/v1/auth/token/", {"username": "reader", "password": "nope"})
+    assert response.status_code == 400
+    assert Action.objects.count() == 0
+
+
+def test_api_is_read_only(reader_client, plan):
+    action = ActionFactory()
+    assert reader_client.post("/api/v1/actions/", {}).status_code == 405
+    assert reader_client.patch(f"/api/v1/actions/{action.pk}/", {}).status_code == 405
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_action_list_query_count_does_not_grow(
+    reader_client, plan, size, django_assert_num_queries
+):
+    demo_load(actions=size, seed=5)
+    # session, user, count, page of actions (with goal, plan, leads), and 6 tag lists
+    with django_assert_num_queries(10):
+        response = reader_client.get("/api/v1/actions/")
+    assert response.json()["count"] == size
+
+
+def test_action_list_filters_like_the_overview(reader_client, plan):
+    sg = ViolenceForm.objects.get(code="SG")
+    wanted = ActionFactory(violence_forms=[sg])
+    ActionFactory(violence_forms=[ViolenceForm.objects.get(code="IFG")])
+    data = reader_client.get("/api/v1/actions/", {"violence_form": sg.pk}).json()
+    assert [a["code"] for a in data["results"]] == [wanted.code]
+    assert data["results"][0]["violence_forms"][0]["code"] == "SG"
+
+
+def test_api_rejects_an_invalid_filter_with_a_message(reader_client, plan):
+    response = reader_client.get("/api/v1/actions/", {"minister": "abc"})
+    assert response.status_code == 400
+    assert "minister" in response.json()
+
+
+def test_openapi_schema_and_docs(reader_client, plan):
+    schema = reader_client.get("/api/schema/", headers={"Accept": "application/json"})
+    assert schema.status_code == 200
+    assert "/api/v1/actions/" in schema.json()["paths"]
+    docs = reader_client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "swagger-ui" in docs.text
+    assert "cdn" not in docs.text.lower()

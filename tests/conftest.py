@@ -1,0 +1,78 @@
+"""Shared fixtures: the real plan, and one fixture per role."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from actionplan.models import Plan, Role
+from actionplan.services import plan_load
+from tests.factories import AdministrationFactory, UserFactory
+
+PLAN_FILE = Path(__file__).resolve().parent.parent / "actionplan" / "data" / "plan.json"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture
+def plan_data() -> dict:
+    return json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def plan(db, plan_data) -> Plan:  # type: ignore[no-untyped-def]
+    plan_load(data=plan_data)
+    return Plan.objects.get()
+
+
+@pytest.fixture
+def admin_a(db):  # type: ignore[no-untyped-def]
+    return AdministrationFactory(code="OV", name="Departement Onderwijs en Vorming")
+
+
+@pytest.fixture
+def admin_b(db):  # type: ignore[no-untyped-def]
+    return AdministrationFactory(code="ZW", name="Departement Zorg en Welzijn")
+
+
+@pytest.fixture
+def coordinator(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="coord", role=Role.COORDINATOR, is_staff=True)
+
+
+@pytest.fixture
+def editor_a(db, admin_a):  # type: ignore[no-untyped-def]
+    return UserFactory(username="editor-a", role=Role.EDITOR, administrations=[admin_a])
+
+
+@pytest.fixture
+def editor_b(db, admin_b):  # type: ignore[no-untyped-def]
+    return UserFactory(username="editor-b", role=Role.EDITOR, administrations=[admin_b])
+
+
+@pytest.fixture
+def reader(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="reader", role=Role.READER)
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):  # type: ignore[no-untyped-def]
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def reader_client(client, reader):  # type: ignore[no-untyped-def]
+    client.force_login(reader)
+    return client
