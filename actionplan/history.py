@@ -73,10 +73,11 @@ def timeline(
     records = records[-limit - 1 :]
     if not records:
         return []
+    tracked = {f.attname for f in records[0]._meta.concrete_fields}
     fields = [
         f
         for f in model._meta.concrete_fields
-        if f.name not in set(exclude) and not getattr(f, "auto_now", False)
+        if f.name not in set(exclude) and f.attname in tracked and not getattr(f, "auto_now", False)
     ]
     names = _related_names(records, fields)
     m2m = _m2m_values(model, records)

@@ -316,6 +316,14 @@ class ActionQuerySet(models.QuerySet["Action"]):
         )
         return self.filter(Q(lead_administration__in=administration) | Exists(co_led))
 
+    def led_by_member(self, user: User) -> ActionQuerySet:
+        """Actions whose lead administration is one of ``user``'s administrations."""
+        return self.filter(
+            lead_administration__in=User.administrations.through.objects.filter(
+                user_id=user.pk
+            ).values("administration_id")
+        )
+
     def with_tag(self, relation: str, value: object) -> ActionQuerySet:
         """Actions having ``value`` in the many-to-many ``relation``, without duplicates."""
         through = getattr(Action, relation).through

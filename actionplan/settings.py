@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "actionplan",
+    "fiches",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actionplan.context_processors.navigation",
             ],
         },
     },
@@ -234,6 +237,7 @@ else:
         "data_folder_in": str(CELERY_DATA_DIR / "queue"),
         "data_folder_out": str(CELERY_DATA_DIR / "queue"),
         "processed_folder": str(CELERY_DATA_DIR / "processed"),
+        "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True

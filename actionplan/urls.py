@@ -29,6 +29,8 @@ app_urls = (
 
 urlpatterns = [
     path("", include(app_urls)),
+    path("fiches/", include("fiches.urls")),
+    path("", include("indicators.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -39,7 +39,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(pk)
-    return render(request, "actionplan/action_detail.html", {"action": action, "tab": "details"})
+    fiches = action.fiches.only("id", "year", "state", "action_id").order_by("-year")
+    return render(
+        request,
+        "actionplan/action_detail.html",
+        {"action": action, "tab": "details", "fiches": fiches},
+    )
 
 
 @require_GET

@@ -36,6 +36,7 @@ def test_healthz_is_503_when_the_broker_does_not_answer(client):
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_a_task_through_the_broker():
     from celery.contrib.testing.worker import start_worker
 
@@ -48,7 +49,7 @@ def test_a_real_worker_runs_a_task_through_the_broker():
 
 def test_check_deploy_is_clean_with_production_values():
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "actionplan.settings",
         "DEBUG": "0",
         "SECURE": "1",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actionplan.demo import demo_load
+from fiches.demo import demo_fiches_load
 
 
 class Command(BaseCommand):
@@ -24,11 +25,14 @@ class Command(BaseCommand):
             result = demo_load(actions=actions, seed=seed)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        fiche_counts = demo_fiches_load(seed=seed)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {elapsed:.1f} s: {result.operational_goals} operationele "
-                f"doelstellingen, {result.actions} acties."
+                f"doelstellingen, {result.actions} acties, {fiche_counts.get('fiches', 0)} "
+                f"fiches, {fiche_counts.get('indicators', 0)} indicatoren, "
+                f"{fiche_counts.get('values', 0)} metingen."
             )
         )
         if result.users_skipped:

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, who sees it: "all" or "coordinator")
+NAVIGATION = [
+    ("fiches:mine", _("Fiches"), "all"),
+    ("fiches:review", _("Te beoordelen"), "coordinator"),
+    ("fiches:rounds", _("Rondes"), "all"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = []
+    for name, label, audience in NAVIGATION:
+        if audience == "coordinator" and not user.is_coordinator:
+            continue
+        items.append({"url": reverse(name), "label": label, "current": current == name})
+    return {"main_nav": items}

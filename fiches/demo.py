@@ -1,0 +1,235 @@
+"""Demo fiches and indicators: past years approved, the current year's round in every state.
+
+Synthetic and deterministic for a seed, written in bulk (with history) so that thousands
+of actions load in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from actionplan.models import Action, Plan, User
+from fiches.models import (
+    Fiche,
+    FicheState,
+    ProgressStatus,
+    ReportingRound,
+    ReviewEvent,
+    ReviewKind,
+    RoundStatus,
+)
+from indicators.models import Direction, Indicator, IndicatorKind, IndicatorValue
+
+REASON = "load_demo"
+STATUS_TEXTS = [
+    "De voorbereidingen zijn afgerond en de eerste sessies vonden plaats (demotekst).",
+    "Het aanbod is uitgerold in de helft van de geplande regio's (demotekst).",
+    "De partners zijn samengebracht; de uitvoering start volgend kwartaal (demotekst).",
+    "Door personeelswissels liep de uitvoering vertraging op (demotekst).",
+]
+INDICATOR_NAMES = [
+    ("Aantal bereikte professionals", "aantal"),
+    ("Aantal georganiseerde vormingen", "aantal"),
+    ("Aandeel scholen met een aanspreekpunt", "%"),
+    ("Aantal meldingen via het meldpunt", "aantal"),
+    ("Gemiddelde wachttijd voor hulp", "dagen"),
+]
+
+
+def demo_fiches_load(*, seed: int, today: dt.date | None = None) -> dict[str, int]:
+    plan = Plan.objects.first()
+    if plan is None:
+        return {}
+    today = today or timezone.localdate()
+    current = min(max(today.year, plan.start_year), plan.end_year)
+    rng = random.Random(seed * 7919 + 1)
+    coordinator = User.objects.filter(username="coordinator").first()
+    actions = list(Action.objects.for_plan(plan).order_by("pk"))
+    with transaction.atomic():
+        indicators = _indicators(actions, rng)
+        counts = {"indicators": len(indicators), "fiches": 0, "values": 0}
+        by_action: dict[int, list[Indicator]] = {}
+        for indicator in indicators:
+            by_action.setdefault(indicator.action_id, []).append(indicator)
+        for year in range(plan.start_year, current + 1):
+            is_current = year == current
+            rnd, _created = ReportingRound.objects.get_or_create(
+                plan=plan,
+                year=year,
+                defaults={
+                    "opens_on": dt.date(year, 1, 15) if not is_current else today,
+                    "deadline": dt.date(year, 3, 31)
+                    if not is_current
+                    else today + dt.timedelta(days=21),
+                    "status": RoundStatus.OPEN if is_current else RoundStatus.CLOSED,
+                    "opened_by": coordinator,
+                },
+            )
+            fiches, values, events = _fiches(
+                rnd,
+                [a for a in actions if a.runs_in(year)],
+                by_action,
+                rng,
+                is_current=is_current,
+                user=coordinator,
+            )
+            counts["fiches"] += len(fiches)
+            counts["values"] += len(values)
+            ReviewEvent.objects.bulk_create(events, batch_size=1000)
+    return counts
+
+
+def _indicators(actions: list[Action], rng: random.Random) -> list[Indicator]:
+    rows = []
+    for action in actions:
+        # One action in eight has no indicator yet: not SMART-complete on the dashboard.
+        if rng.random() < 0.125:
+            continue
+        for position in range(rng.randint(1, 2)):
+            if rng.random() < 0.15:
+                rows.append(
+                    Indicator(
+                        action=action,
+                        name="Kwaliteit van de samenwerking (beoordeling)",
+                        kind=IndicatorKind.QUALITATIVE,
+                        position=position,
+                        direction=Direction.UP,
+                    )
+                )
+                continue
+            name, unit = rng.choice(INDICATOR_NAMES)
+            baseline = Decimal(rng.randint(5, 200))
+            falling = unit == "dagen"
+            target = baseline * (Decimal("0.6") if falling else Decimal(rng.choice([2, 3, 4])))
+            rows.append(
+                Indicator(
+                    action=action,
+                    name=name,
+                    unit=unit,
+                    kind=IndicatorKind.QUANTITATIVE,
+                    baseline_value=baseline,
+                    baseline_year=action.start_year,
+                    target_value=target.quantize(Decimal("1")),
+                    target_year=action.end_year,
+                    direction=Direction.DOWN if falling else Direction.UP,
+                    disaggregation="sex" if "professionals" in name else "",
+                    position=position,
+                )
+            )
+    return bulk_create_with_history(rows, Indicator, batch_size=500, default_change_reason=REASON)
+
+
+def _value_for(indicator: Indicator, year: int, rng: random.Random) -> IndicatorValue:
+    if not indicator.is_quantitative:
+        return IndicatorValue(
+            indicator=indicator, year=year, assessment="De samenwerking verloopt vlot (demotekst)."
+        )
+    if rng.random() < 0.05:
+        return IndicatorValue(
+            indicator=indicator,
+            year=year,
+            no_data=True,
+            no_data_reason="Cijfers nog niet beschikbaar (demo).",
+        )
+    start = indicator.baseline_value or Decimal(0)
+    target = indicator.target_value or start
+    span = max(1, (indicator.target_year or year) - (indicator.baseline_year or year))
+    share = Decimal(
+        min(
+            1.2,
+            max(0.0, (year - (indicator.baseline_year or year) + 1) / span * rng.uniform(0.5, 1.1)),
+        )
+    )
+    value = (start + (target - start) * share).quantize(Decimal("1"))
+    breakdown = {}
+    if indicator.disaggregation == "sex":
+        female = (value * Decimal("0.7")).quantize(Decimal("1"))
+        breakdown = {"female": str(female), "male": str(value - female)}
+    return IndicatorValue(indicator=indicator, year=year, value=value, breakdown=breakdown)
+
+
+def _fiches(
+    rnd: ReportingRound,
+    actions: list[Action],
+    indicators: dict[int, list[Indicator]],
+    rng: random.Random,
+    *,
+    is_current: bool,
+    user: User | None,
+) -> tuple[list[Fiche], list[IndicatorValue], list[ReviewEvent]]:
+    now = timezone.now()
+    year = rnd.year
+    fiches: list[Fiche] = []
+    values: list[IndicatorValue] = []
+    for action in actions:
+        if is_current:
+            state = rng.choices(
+                [FicheState.DRAFT, FicheState.SUBMITTED, FicheState.RETURNED, FicheState.APPROVED],
+                weights=[4, 3, 1, 2],
+            )[0]
+        else:
+            state = FicheState.APPROVED
+        filled = state != FicheState.DRAFT or rng.random() < 0.4
+        if action.end_year < year + (0 if is_current else 1) and rng.random() < 0.6:
+            progress = ProgressStatus.COMPLETED
+        else:
+            progress = rng.choices(
+                [
+                    ProgressStatus.ON_TRACK,
+                    ProgressStatus.DELAYED,
+                    ProgressStatus.NOT_STARTED,
+                    ProgressStatus.CANCELLED,
+                ],
+                weights=[6, 2, 1, 0.2],
+            )[0]
+        fiches.append(
+            Fiche(
+                action=action,
+                year=year,
+                round=rnd,
+                state=state,
+                goal=f"Doel van actie {action.code} (demotekst).",
+                approach="Aanpak in fasen met de partners (demotekst).",
+                status_update=rng.choice(STATUS_TEXTS) if filled else "",
+                progress_status=progress if filled else "",
+                next_steps="Verder uitrollen (demotekst)." if filled else "",
+                review_reason="Vul de cijfers per provincie aan (demotekst)."
+                if state == FicheState.RETURNED
+                else "",
+                submitted_at=now if state != FicheState.DRAFT else None,
+                approved_at=now if state == FicheState.APPROVED else None,
+                updated_at=now,
+                updated_by=user,
+            )
+        )
+        if filled:
+            values.extend(_value_for(i, year, rng) for i in indicators.get(action.pk, []))
+    created = bulk_create_with_history(
+        fiches, Fiche, batch_size=500, default_change_reason=REASON, default_user=user
+    )
+    bulk_create_with_history(
+        values, IndicatorValue, batch_size=500, default_change_reason=REASON, default_user=user
+    )
+    kinds = {
+        FicheState.SUBMITTED: [ReviewKind.SUBMIT],
+        FicheState.RETURNED: [ReviewKind.SUBMIT, ReviewKind.RETURN],
+        FicheState.APPROVED: [ReviewKind.SUBMIT, ReviewKind.APPROVE],
+    }
+    events = [
+        ReviewEvent(
+            fiche=fiche,
+            kind=kind,
+            author=user,
+            created_at=now,
+            reason=fiche.review_reason if kind == ReviewKind.RETURN else "",
+        )
+        for fiche in created
+        for kind in kinds.get(fiche.state, [])
+    ]
+    return created, values, events

@@ -1,0 +1,323 @@
+"""Reporting rounds, yearly action fiches, co-lead contributions and review comments.
+
+Who may do what with a fiche is decided here, once, as query expressions
+(``FicheQuerySet.visible_to``, ``editable_by``, ``with_permissions``); pages, API and
+services all use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.history import History
+from actionplan.models import Action, Plan
+
+if TYPE_CHECKING:
+    from actionplan.models import User
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("afgesloten")
+
+
+class ReportingRound(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="rounds"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    opens_on = models.DateField(_("opent op"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geopend door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("rapporteringsronde")
+        verbose_name_plural = _("rapporteringsrondes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year"],
+                name="one_round_per_plan_year",
+                violation_error_message=_("Er is al een ronde voor dit jaar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opens_on")),
+                name="round_deadline_after_opening",
+                violation_error_message=_("De deadline ligt voor de opening."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Rapporteringsronde %(year)s") % {"year": self.year})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN
+
+
+class FicheState(models.TextChoices):
+    DRAFT = "draft", _("ontwerp")
+    SUBMITTED = "submitted", _("ingediend")
+    RETURNED = "returned", _("teruggestuurd")
+    APPROVED = "approved", _("goedgekeurd")
+
+
+EDITABLE_STATES = (FicheState.DRAFT, FicheState.RETURNED)
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("niet gestart")
+    ON_TRACK = "on_track", _("op schema")
+    DELAYED = "delayed", _("vertraagd")
+    COMPLETED = "completed", _("afgerond")
+    CANCELLED = "cancelled", _("stopgezet")
+
+
+def _member_of(user: User, administration_path: str) -> Exists:
+    """True when ``user`` belongs to the administration at ``administration_path``."""
+    from actionplan.models import User as UserModel
+
+    membership = UserModel.administrations.through.objects.filter(
+        user_id=user.pk, administration_id=OuterRef(administration_path)
+    )
+    return Exists(membership)
+
+
+def _co_lead_of(user: User) -> Exists:
+    from actionplan.models import User as UserModel
+
+    through = Action.co_lead_administrations.through
+    return Exists(
+        through.objects.filter(
+            action_id=OuterRef("action_id"),
+            administration__in=UserModel.administrations.through.objects.filter(
+                user_id=user.pk
+            ).values("administration_id"),
+        )
+    )
+
+
+class FicheQuerySet(models.QuerySet["Fiche"]):
+    def for_year(self, year: int) -> FicheQuerySet:
+        return self.filter(year=year)
+
+    def visible_to(self, user: User) -> FicheQuerySet:
+        """Every internal user reads every fiche; anonymous visitors none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+    def led_by(self, user: User) -> FicheQuerySet:
+        """Fiches of actions whose lead administration is one of the user's."""
+        return self.filter(_member_of(user, "action__lead_administration_id"))
+
+    def co_led_by(self, user: User) -> FicheQuerySet:
+        return self.filter(_co_lead_of(user))
+
+    def editable_by(self, user: User) -> FicheQuerySet:
+        return self.filter(self.edit_condition(user))
+
+    def reviewable_by(self, user: User) -> FicheQuerySet:
+        if getattr(user, "is_coordinator", False):
+            return self
+        return self.none()
+
+    @staticmethod
+    def edit_condition(user: User) -> Q:
+        """Lead administration's editors (and coordinators) edit drafts and returned fiches."""
+        if not user.is_authenticated or not user.is_active:
+            return Q(pk__in=[])
+        editable = Q(state__in=EDITABLE_STATES)
+        if user.is_coordinator:
+            return editable
+        if user.is_editor:
+            return editable & Q(_member_of(user, "action__lead_administration_id"))
+        return Q(pk__in=[])
+
+    @staticmethod
+    def contribute_condition(user: User) -> Q:
+        """Co-lead administrations add their contribution while the fiche is editable."""
+        if not user.is_authenticated or not user.is_active or not user.is_editor:
+            return Q(pk__in=[])
+        return Q(state__in=EDITABLE_STATES) & Q(_co_lead_of(user))
+
+    def with_permissions(self, user: User) -> FicheQuerySet:
+        """Annotate ``can_edit``, ``can_contribute`` and ``can_review`` for ``user``."""
+        return self.annotate(
+            can_edit=ExpressionWrapper(
+                self.edit_condition(user), output_field=models.BooleanField()
+            ),
+            can_contribute=ExpressionWrapper(
+                self.contribute_condition(user), output_field=models.BooleanField()
+            ),
+            can_review=Value(bool(getattr(user, "is_coordinator", False))),
+        )
+
+
+class Fiche(models.Model):
+    """The yearly report on one action (*actiefiche*)."""
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("actie"), on_delete=models.PROTECT, related_name="fiches"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("rapporteringsronde"),
+        on_delete=models.PROTECT,
+        related_name="fiches",
+    )
+    goal = models.TextField(_("inhoudelijk doel"), blank=True)
+    approach = models.TextField(_("plan van aanpak"), blank=True)
+    status_update = models.TextField(_("stand van zaken"), blank=True)
+    obstacles = models.TextField(_("knelpunten"), blank=True)
+    next_steps = models.TextField(_("volgende stappen"), blank=True)
+    progress_status = models.CharField(
+        _("voortgang"), max_length=20, choices=ProgressStatus.choices, blank=True
+    )
+    state = models.CharField(
+        _("status"), max_length=20, choices=FicheState.choices, default=FicheState.DRAFT
+    )
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatst gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
+    # The reason of the latest return or reopening, shown prominently to the editor.
+    review_reason = models.TextField(_("reden van terugsturen of heropenen"), blank=True)
+    history = History(excluded_fields=["updated_at"])
+
+    objects = FicheQuerySet.as_manager()
+
+    class Meta:
+        ordering = [
+            "year",
+            "action__operational_goal__strategic_goal__number",
+            "action__operational_goal__number",
+            "action__number",
+        ]
+        verbose_name = _("actiefiche")
+        verbose_name_plural = _("actiefiches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "year"],
+                name="one_fiche_per_action_per_year",
+                violation_error_message=_("Deze actie heeft al een fiche voor dit jaar."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Fiche %(code)s %(year)s") % {"code": self.action.code, "year": self.year})
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    def days_left(self, deadline: dt.date, today: dt.date | None = None) -> int:
+        today = today or timezone.localdate()
+        return (deadline - today).days
+
+    @property
+    def etag(self) -> str:
+        return f'"fiche-{self.pk}-v{self.version}"'
+
+
+CONTENT_FIELDS = ("goal", "approach", "status_update", "obstacles", "next_steps", "progress_status")
+
+
+class Contribution(models.Model):
+    """The contribution of a co-lead administration to a fiche."""
+
+    fiche = models.ForeignKey(
+        Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    administration = models.ForeignKey(
+        "actionplan.Administration",
+        verbose_name=_("administratie"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    text = models.TextField(_("bijdrage"))
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatst gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    history = History(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["administration__name"]
+        verbose_name = _("bijdrage")
+        verbose_name_plural = _("bijdragen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche", "administration"], name="one_contribution_per_administration"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration} → {self.fiche_id}"
+
+
+class ReviewKind(models.TextChoices):
+    SUBMIT = "submit", _("ingediend")
+    APPROVE = "approve", _("goedgekeurd")
+    RETURN = "return", _("teruggestuurd")
+    REOPEN = "reopen", _("heropend")
+
+
+class ReviewEvent(models.Model):
+    """One workflow step of a fiche, with who did it and why. Never changed afterwards."""
+
+    fiche = models.ForeignKey(
+        Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="review_events"
+    )
+    kind = models.CharField(_("stap"), max_length=10, choices=ReviewKind.choices)
+    reason = models.TextField(_("reden"), blank=True)
+    # Empty for steps made by the system (demo data, imports).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("op"), default=timezone.now)
+    history = History()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reviewstap")
+        verbose_name_plural = _("reviewstappen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,124 @@
+"""Reads for the fiche pages and API, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from actionplan.models import Administration, User
+from fiches.models import (
+    Contribution,
+    Fiche,
+    FicheState,
+    ReportingRound,
+    ReviewEvent,
+    RoundStatus,
+)
+from indicators.models import Indicator, IndicatorValue
+
+
+def fiche_base(user: User) -> QuerySet[Fiche]:
+    """Visible fiches with what every list shows: action, leads, round, last editor."""
+    return (
+        Fiche.objects.visible_to(user)
+        .with_permissions(user)
+        .select_related(
+            "action__lead_administration", "action__lead_minister", "round", "updated_by"
+        )
+    )
+
+
+def open_rounds() -> QuerySet[ReportingRound]:
+    return ReportingRound.objects.filter(status=RoundStatus.OPEN)
+
+
+def my_fiches(user: User, *, state: str = "", year: int | None = None) -> QuerySet[Fiche]:
+    """ "Mijn fiches": the open round's fiches of the user's administration(s).
+
+    Editors see the fiches their administration leads or co-leads; coordinators and readers
+    see all of them.
+    """
+    fiches = fiche_base(user).filter(round__status=RoundStatus.OPEN)
+    if year:
+        fiches = fiches.filter(year=year)
+    if user.is_editor:
+        fiches = fiches.filter(
+            Q(pk__in=Fiche.objects.led_by(user).values("pk"))
+            | Q(pk__in=Fiche.objects.co_led_by(user).values("pk"))
+        )
+    if state:
+        fiches = fiches.filter(state=state)
+    return fiches
+
+
+def review_queue(user: User) -> QuerySet[Fiche]:
+    return (
+        fiche_base(user)
+        .reviewable_by(user)
+        .filter(state=FicheState.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+@dataclass
+class FichePage:
+    fiche: Fiche
+    indicators: list[Indicator]
+    values: dict[int, IndicatorValue]
+    contributions: list[Contribution]
+    events: list[ReviewEvent]
+    previous: Fiche | None
+    my_co_lead_administrations: list[Administration]
+
+
+def fiche_page(pk: int, user: User) -> FichePage:
+    """Everything the fiche page shows."""
+    try:
+        fiche = (
+            fiche_base(user)
+            .select_related("action__operational_goal__strategic_goal", "action__plan")
+            .prefetch_related(
+                Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.select_related("administration", "updated_by"),
+                ),
+                Prefetch("review_events", queryset=ReviewEvent.objects.select_related("author")),
+                Prefetch(
+                    "action__co_lead_administrations",
+                    queryset=Administration.objects.only("id", "code", "name"),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Fiche.DoesNotExist as exc:
+        raise Http404("Fiche niet gevonden") from exc
+    indicators = list(Indicator.objects.filter(action_id=fiche.action_id))
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__action_id=fiche.action_id, year=fiche.year
+        )
+    }
+    previous = (
+        Fiche.objects.filter(
+            action_id=fiche.action_id, year__lt=fiche.year, state=FicheState.APPROVED
+        )
+        .order_by("-year")
+        .first()
+    )
+    co_leads = list(fiche.action.co_lead_administrations.all())
+    mine: list[Administration] = []
+    if getattr(fiche, "can_contribute", False):
+        member_ids = set(user.administrations.values_list("id", flat=True))
+        mine = [a for a in co_leads if a.pk in member_ids]
+    return FichePage(
+        fiche=fiche,
+        indicators=indicators,
+        values=values,
+        contributions=list(fiche.contributions.all()),
+        events=list(fiche.review_events.all()),
+        previous=previous,
+        my_co_lead_administrations=mine,
+    )

@@ -1,0 +1,400 @@
+"""Writes of reporting rounds and fiches: the workflow, with its rules, in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from actionplan.models import Action, Administration, Plan, User
+from fiches.models import (
+    CONTENT_FIELDS,
+    EDITABLE_STATES,
+    Contribution,
+    Fiche,
+    FicheState,
+    ReportingRound,
+    ReviewEvent,
+    ReviewKind,
+    RoundStatus,
+)
+from indicators.models import Indicator, IndicatorValue
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed from the fiche's current state."""
+
+
+class FicheConflict(Exception):
+    """The fiche changed since the user loaded it."""
+
+    def __init__(self, current: Fiche) -> None:
+        super().__init__(_("Iemand anders heeft deze fiche intussen gewijzigd."))
+        self.current = current
+
+
+@dataclass(frozen=True)
+class IndicatorValueInput:
+    indicator_id: int
+    value: Decimal | None = None
+    no_data: bool = False
+    no_data_reason: str = ""
+    assessment: str = ""
+    breakdown: Mapping[str, Decimal | None] | None = None
+
+
+# --- Reporting rounds ------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(
+    *, plan: Plan, year: int, deadline: dt.date, user: User, opens_on: dt.date | None = None
+) -> tuple[ReportingRound, int]:
+    """Open the round of ``year``: one fiche per action running that year, once.
+
+    Opening again creates only the fiches that are missing (e.g. for actions added since)
+    and may move the deadline. A new fiche starts from last year's approved goal and
+    approach. Returns the round and the number of fiches created.
+    """
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator opent een rapporteringsronde."))
+    if year not in plan.years:
+        raise ValidationError(
+            {
+                "year": _("Kies een jaar binnen de looptijd van het plan (%(a)s–%(b)s).")
+                % {"a": plan.start_year, "b": plan.end_year}
+            }
+        )
+    opens_on = opens_on or timezone.localdate()
+    rnd = ReportingRound.objects.filter(plan=plan, year=year).first()
+    if rnd is None:
+        rnd = ReportingRound(
+            plan=plan, year=year, opens_on=opens_on, deadline=deadline, opened_by=user
+        )
+    else:
+        rnd.deadline = deadline
+        rnd.status = RoundStatus.OPEN
+    rnd.full_clean()
+    rnd._history_user = user  # type: ignore[attr-defined]
+    rnd.save()
+
+    actions = Action.objects.for_plan(plan).running_in(year).exclude(fiches__year=year)
+    previous = {
+        f.action_id: f
+        for f in Fiche.objects.filter(
+            action__plan=plan, year=year - 1, state=FicheState.APPROVED
+        ).only("action_id", "goal", "approach")
+    }
+    now = timezone.now()
+    new = []
+    for action_id in actions.values_list("id", flat=True):
+        last = previous.get(action_id)
+        new.append(
+            Fiche(
+                action_id=action_id,
+                year=year,
+                round=rnd,
+                goal=last.goal if last else "",
+                approach=last.approach if last else "",
+                updated_at=now,
+                updated_by=user,
+            )
+        )
+    bulk_create_with_history(
+        new,
+        Fiche,
+        batch_size=500,
+        default_user=user,
+        default_change_reason=_("ronde %(year)s geopend") % {"year": year},
+    )
+    return rnd, len(new)
+
+
+@transaction.atomic
+def round_close(*, round: ReportingRound, user: User) -> ReportingRound:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator sluit een rapporteringsronde."))
+    round.status = RoundStatus.CLOSED
+    round._history_user = user  # type: ignore[attr-defined]
+    round.save()
+    return round
+
+
+# --- Editing ---------------------------------------------------------------------------
+
+
+def _locked(fiche: Fiche) -> Fiche:
+    return Fiche.objects.select_for_update().select_related("action").get(pk=fiche.pk)
+
+
+def _check_can_edit(fiche: Fiche, user: User) -> None:
+    if fiche.state not in EDITABLE_STATES:
+        raise WorkflowError(
+            _("Een %(state)s fiche kan niet meer gewijzigd worden.")
+            % {"state": fiche.get_state_display()}
+        )
+    if not Fiche.objects.editable_by(user).filter(pk=fiche.pk).exists():
+        raise PermissionDenied(_("Je mag deze fiche niet wijzigen."))
+
+
+@transaction.atomic
+def fiche_save(
+    *,
+    fiche: Fiche,
+    user: User,
+    expected_version: int,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput] = (),
+    reason: str = "",
+) -> Fiche:
+    """Save the fiche's content and that year's indicator values as one change.
+
+    Raises ``FicheConflict`` when someone saved since ``expected_version`` was read.
+    """
+    current = _locked(fiche)
+    if current.version != expected_version:
+        raise FicheConflict(current)
+    _check_can_edit(current, user)
+    unknown = set(data) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["action", "round"])
+    _save_values(current, user, values)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.updated_by = user
+    current._history_user = user  # type: ignore[attr-defined]
+    current._change_reason = reason  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]) -> None:
+    if not values:
+        return
+    indicators = Indicator.objects.filter(action_id=fiche.action_id).in_bulk()
+    existing = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(indicator__in=indicators, year=fiche.year)
+    }
+    errors: dict[str, list[str]] = {}
+    for item in values:
+        indicator = indicators.get(item.indicator_id)
+        if indicator is None:
+            raise ValidationError(_("Deze indicator hoort niet bij deze actie."))
+        row = existing.get(item.indicator_id) or IndicatorValue(
+            indicator=indicator, year=fiche.year
+        )
+        new = {
+            "value": None if item.no_data else item.value,
+            "no_data": item.no_data,
+            "no_data_reason": item.no_data_reason.strip() if item.no_data else "",
+            "assessment": item.assessment,
+            "breakdown": _clean_breakdown(indicator, item.breakdown),
+        }
+        if row.pk and all(getattr(row, k) == v for k, v in new.items()):
+            continue
+        for key, value in new.items():
+            setattr(row, key, value)
+        row.updated_by = user
+        try:
+            row.full_clean()
+        except ValidationError as exc:
+            errors[f"indicator-{indicator.pk}"] = exc.messages
+            continue
+        row._history_user = user  # type: ignore[attr-defined]
+        row.save()
+    if errors:
+        raise ValidationError(errors)
+
+
+def _clean_breakdown(
+    indicator: Indicator, breakdown: Mapping[str, Decimal | None] | None
+) -> dict[str, str]:
+    if not breakdown or not indicator.disaggregation:
+        return {}
+    allowed = {key for key, _label in indicator.categories}
+    return {k: str(v) for k, v in breakdown.items() if k in allowed and v is not None}
+
+
+@transaction.atomic
+def contribution_save(
+    *, fiche: Fiche, administration: Administration, user: User, text: str
+) -> Contribution:
+    current = _locked(fiche)
+    if current.state not in EDITABLE_STATES:
+        raise WorkflowError(_("De fiche is ingediend of goedgekeurd: bijdragen kan niet meer."))
+    allowed = (
+        Fiche.objects.filter(pk=fiche.pk).filter(Fiche.objects.contribute_condition(user)).exists()
+    )
+    is_co_lead = current.action.co_lead_administrations.filter(pk=administration.pk).exists()
+    if (
+        not allowed
+        or not is_co_lead
+        or not user.administrations.filter(pk=administration.pk).exists()
+    ):
+        raise PermissionDenied(_("Je administratie werkt niet mee aan deze actie."))
+    if not text.strip():
+        raise ValidationError({"text": _("Schrijf een bijdrage.")})
+    contribution, _created = Contribution.objects.get_or_create(
+        fiche=current,
+        administration=administration,
+        defaults={"text": text, "updated_by": user},
+    )
+    if not _created:
+        contribution.text = text
+        contribution.updated_by = user
+        contribution._history_user = user  # type: ignore[attr-defined]
+        contribution.save()
+    return contribution
+
+
+# --- Workflow --------------------------------------------------------------------------
+
+
+def fiche_missing_for_submit(fiche: Fiche) -> list[str]:
+    """What still has to be filled in before the fiche can be submitted (Dutch messages)."""
+    missing = []
+    if not fiche.status_update.strip():
+        missing.append(_("De stand van zaken is niet ingevuld."))
+    if not fiche.progress_status:
+        missing.append(_("De voortgang is niet gekozen."))
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(
+            indicator__action_id=fiche.action_id, year=fiche.year
+        )
+    }
+    for indicator in Indicator.objects.filter(action_id=fiche.action_id):
+        value = values.get(indicator.pk)
+        if indicator.is_quantitative and (value is None or not value.is_filled):
+            missing.append(
+                _(
+                    "Indicator ‘%(name)s’ heeft geen waarde voor %(year)s (of ‘geen gegevens’ "
+                    "met een reden)."
+                )
+                % {"name": indicator.name, "year": fiche.year}
+            )
+        elif not indicator.is_quantitative and (value is None or not value.assessment.strip()):
+            missing.append(
+                _("Indicator ‘%(name)s’ heeft geen beoordeling voor %(year)s.")
+                % {"name": indicator.name, "year": fiche.year}
+            )
+    return missing
+
+
+def _transition(
+    fiche: Fiche,
+    *,
+    user: User,
+    kind: str,
+    allowed_from: Sequence[str],
+    to: str,
+    reason: str = "",
+) -> Fiche:
+    if fiche.state not in allowed_from:
+        raise WorkflowError(
+            _("Dit kan niet: de fiche is %(state)s.") % {"state": fiche.get_state_display()}
+        )
+    fiche.state = to
+    fiche.version += 1
+    fiche.updated_at = timezone.now()
+    fiche.updated_by = user
+    fiche._history_user = user  # type: ignore[attr-defined]
+    fiche._change_reason = reason or str(ReviewKind(kind).label)  # type: ignore[attr-defined]
+    fiche.save()
+    ReviewEvent.objects.create(fiche=fiche, kind=kind, reason=reason, author=user)
+    return fiche
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef een reden op.")})
+    return reason
+
+
+@transaction.atomic
+def fiche_submit(*, fiche: Fiche, user: User, expected_version: int | None = None) -> Fiche:
+    current = _locked(fiche)
+    if expected_version is not None and current.version != expected_version:
+        raise FicheConflict(current)
+    if current.state not in EDITABLE_STATES:
+        raise WorkflowError(
+            _("Dit kan niet: de fiche is %(state)s.") % {"state": current.get_state_display()}
+        )
+    _check_can_edit(current, user)
+    missing = fiche_missing_for_submit(current)
+    if missing:
+        raise ValidationError(missing)
+    current.submitted_at = timezone.now()
+    return _transition(
+        current,
+        user=user,
+        kind=ReviewKind.SUBMIT,
+        allowed_from=EDITABLE_STATES,
+        to=FicheState.SUBMITTED,
+    )
+
+
+def _require_coordinator(user: User) -> None:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator beoordeelt fiches."))
+
+
+@transaction.atomic
+def fiche_approve(*, fiche: Fiche, user: User) -> Fiche:
+    _require_coordinator(user)
+    current = _locked(fiche)
+    current.approved_at = timezone.now()
+    current.review_reason = ""
+    return _transition(
+        current,
+        user=user,
+        kind=ReviewKind.APPROVE,
+        allowed_from=[FicheState.SUBMITTED],
+        to=FicheState.APPROVED,
+    )
+
+
+@transaction.atomic
+def fiche_return(*, fiche: Fiche, user: User, reason: str) -> Fiche:
+    _require_coordinator(user)
+    reason = _require_reason(reason)
+    current = _locked(fiche)
+    current.review_reason = reason
+    return _transition(
+        current,
+        user=user,
+        kind=ReviewKind.RETURN,
+        allowed_from=[FicheState.SUBMITTED],
+        to=FicheState.RETURNED,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
+    _require_coordinator(user)
+    reason = _require_reason(reason)
+    current = _locked(fiche)
+    current.review_reason = reason
+    current.approved_at = None
+    return _transition(
+        current,
+        user=user,
+        kind=ReviewKind.REOPEN,
+        allowed_from=[FicheState.APPROVED],
+        to=FicheState.DRAFT,
+        reason=reason,
+    )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from indicators.models import Indicator
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "description",
+            "kind",
+            "unit",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+            "direction",
+            "disaggregation",
+            "position",
+        ]
+        widgets = {"description": forms.Textarea({"rows": 3})}
+        localized_fields = ["baseline_value", "target_value"]

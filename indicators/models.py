@@ -1,0 +1,230 @@
+"""Indicators of an action and their yearly values (metingen)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.history import History
+from actionplan.models import Action
+
+if TYPE_CHECKING:
+    from actionplan.models import User
+
+
+class IndicatorKind(models.TextChoices):
+    QUANTITATIVE = "quantitative", _("kwantitatief")
+    QUALITATIVE = "qualitative", _("kwalitatief")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("stijgen")
+    DOWN = "down", _("dalen")
+    KEEP = "keep", _("behouden")
+
+
+class Disaggregation(models.TextChoices):
+    NONE = "", _("geen")
+    SEX = "sex", _("naar geslacht")
+
+
+# The categories of each disaggregation, in the order they are shown.
+DISAGGREGATION_CATEGORIES: dict[str, list[tuple[str, str]]] = {
+    "sex": [("female", _("vrouw")), ("male", _("man")), ("other", _("x / onbekend"))],
+}
+
+
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
+    def editable_by(self, user: User) -> IndicatorQuerySet:
+        """Coordinators define indicators for every action, editors for actions their
+        administration leads."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        if user.is_editor:
+            return self.filter(action__in=Action.objects.led_by_member(user))
+        return self.none()
+
+
+class Indicator(models.Model):
+    action = models.ForeignKey(
+        Action, verbose_name=_("actie"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.CharField(_("naam"), max_length=300)
+    description = models.TextField(_("toelichting"), blank=True)
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.QUANTITATIVE
+    )
+    unit = models.CharField(_("eenheid"), max_length=60, blank=True)
+    baseline_value = models.DecimalField(
+        _("nulmeting"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("jaar nulmeting"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("streefwaarde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(_("jaar streefwaarde"), null=True, blank=True)
+    direction = models.CharField(
+        _("gewenste richting"), max_length=10, choices=Direction.choices, default=Direction.UP
+    )
+    disaggregation = models.CharField(
+        _("uitsplitsing"), max_length=20, choices=Disaggregation.choices, blank=True, default=""
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    history = History()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["action", "position", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="qualitative") | ~Q(unit=""),
+                name="quantitative_indicator_has_unit",
+                violation_error_message=_("Een kwantitatieve indicator heeft een eenheid."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == IndicatorKind.QUANTITATIVE and not self.unit.strip():
+            errors["unit"] = _("Geef de eenheid op (bv. aantal, %, euro).")
+        if self.baseline_value is not None and self.baseline_year is None:
+            errors["baseline_year"] = _("Geef het jaar van de nulmeting op.")
+        if self.target_value is not None and self.target_year is None:
+            errors["target_year"] = _("Geef het jaar van de streefwaarde op.")
+        for name in ("baseline_year", "target_year"):
+            year = getattr(self, name)
+            if year is not None and not 2000 <= year <= 2100:
+                errors[name] = _("Geef een jaartal tussen 2000 en 2100.")
+        if (
+            self.baseline_year
+            and self.target_year
+            and self.target_year < self.baseline_year
+            and "target_year" not in errors
+        ):
+            errors["target_year"] = _("Het jaar van de streefwaarde ligt voor de nulmeting.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.kind == IndicatorKind.QUANTITATIVE
+
+    @property
+    def categories(self) -> list[tuple[str, str]]:
+        return DISAGGREGATION_CATEGORIES.get(self.disaggregation, [])
+
+    def progress(self, value: Decimal | None) -> Decimal | None:
+        """Share of the way from baseline to target reached by ``value``, in percent."""
+        return progress_towards_target(
+            baseline=self.baseline_value,
+            target=self.target_value,
+            value=value,
+            direction=self.direction,
+        )
+
+
+def progress_towards_target(
+    *,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    value: Decimal | None,
+    direction: str,
+) -> Decimal | None:
+    """Percentage of the distance from baseline to target covered by ``value``.
+
+    ``None`` when it cannot be computed (no value, no target). Without a baseline the
+    distance is measured from zero. When baseline equals target (or the direction is
+    "keep"), the target is reached as long as the value does not move the wrong way.
+    Never below 0; above 100 when the target is exceeded.
+    """
+    if value is None or target is None:
+        return None
+    start = baseline if baseline is not None else Decimal(0)
+    if direction == Direction.KEEP or start == target:
+        if direction == Direction.DOWN:
+            ok = value <= target
+        elif direction == Direction.UP:
+            ok = value >= target
+        else:
+            ok = value == target
+        return Decimal(100) if ok else Decimal(0)
+    # The sign of the distance carries the direction: a falling target divides by a
+    # negative distance, so a falling value still counts as progress.
+    distance = target - start
+    share = (value - start) / distance * 100
+    return max(Decimal(0), share.quantize(Decimal("0.1")))
+
+
+class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
+    def editable_by(self, user: User) -> IndicatorValueQuerySet:
+        return self.filter(indicator__in=Indicator.objects.editable_by(user))
+
+
+class IndicatorValue(models.Model):
+    """One measurement per indicator per year: a number, or an explicit "no data"."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2, null=True, blank=True)
+    no_data = models.BooleanField(_("geen gegevens"), default=False)
+    no_data_reason = models.CharField(_("reden geen gegevens"), max_length=500, blank=True)
+    assessment = models.TextField(_("beoordeling"), blank=True)
+    breakdown = models.JSONField(_("uitsplitsing"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History(excluded_fields=["updated_at"])
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("meting")
+        verbose_name_plural = _("metingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="one_value_per_indicator_per_year",
+                violation_error_message=_("Er is al een meting voor dit jaar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(no_data=False) | Q(value__isnull=True),
+                name="no_data_has_no_value",
+                violation_error_message=_("Geef een waarde of kies 'geen gegevens', niet beide."),
+            ),
+            models.CheckConstraint(
+                condition=Q(no_data=False) | ~Q(no_data_reason=""),
+                name="no_data_has_reason",
+                violation_error_message=_("Geef een reden waarom er geen gegevens zijn."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"
+
+    @property
+    def is_filled(self) -> bool:
+        """A quantitative value counts as filled with a number or an explained "no data"."""
+        return self.value is not None or (self.no_data and bool(self.no_data_reason))

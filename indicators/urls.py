@@ -1,0 +1,11 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("acties/<int:pk>/indicatoren/", views.indicator_list, name="list"),
+    path("acties/<int:pk>/indicatoren/nieuw/", views.indicator_edit, name="create"),
+    path("acties/<int:pk>/indicatoren/<int:indicator_pk>/", views.indicator_edit, name="edit"),
+]

@@ -1,0 +1,83 @@
+"""Indicators of an action: the list with values and progress, and the definition form."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actionplan import selectors as plan_selectors
+from indicators.forms import IndicatorForm
+from indicators.models import Indicator, IndicatorValue
+from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
+
+
+@require_GET
+def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
+    action = plan_selectors.action_detail(pk)
+    indicators = list(Indicator.objects.filter(action=action))
+    values: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(indicator__action=action).order_by("year"):
+        values[value.indicator_id].append(value)
+    rows = []
+    for indicator in indicators:
+        series = values.get(indicator.pk, [])
+        latest = next((v for v in reversed(series) if v.value is not None), None)
+        rows.append(
+            {
+                "indicator": indicator,
+                "values": series,
+                "latest": latest,
+                "progress": indicator.progress(latest.value if latest else None),
+            }
+        )
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "action": action,
+            "tab": "indicators",
+            "rows": rows,
+            "can_define": can_define_indicators(request.user, action),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+    action = plan_selectors.action_detail(pk)
+    if not can_define_indicators(request.user, action):
+        raise PermissionDenied(_("Je mag de indicatoren van deze actie niet wijzigen."))
+    indicator = (
+        get_object_or_404(Indicator, pk=indicator_pk, action=action) if indicator_pk else None
+    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = indicator_save(
+                action=action,
+                user=request.user,
+                indicator=indicator,
+                data={name: form.cleaned_data[name] for name in INDICATOR_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Indicator ‘%(name)s’ bewaard.") % {"name": saved.name})
+            return redirect("indicators:list", pk=action.pk)
+    return render(
+        request,
+        "indicators/indicator_form.html",
+        {
+            "action": action,
+            "tab": "indicators",
+            "form": form,
+            "indicator": indicator,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
