@@ -73,7 +73,8 @@ def round_open(
                 % {"a": plan.start_year, "b": plan.end_year}
             }
         )
-    opens_on = opens_on or timezone.localdate()
+    # A round opened late (backfilling a past year) counts as opened by its deadline.
+    opens_on = opens_on or min(timezone.localdate(), deadline)
     rnd = ReportingRound.objects.filter(plan=plan, year=year).first()
     if rnd is None:
         rnd = ReportingRound(
@@ -262,20 +263,30 @@ def contribution_save(
 # --- Workflow --------------------------------------------------------------------------
 
 
-def fiche_missing_for_submit(fiche: Fiche) -> list[str]:
-    """What still has to be filled in before the fiche can be submitted (Dutch messages)."""
+def fiche_missing_for_submit(
+    fiche: Fiche,
+    indicators: Sequence[Indicator] | None = None,
+    values: Mapping[int, IndicatorValue] | None = None,
+) -> list[str]:
+    """What still has to be filled in before the fiche can be submitted (Dutch messages).
+
+    ``indicators`` and ``values`` (by indicator id) may be passed when already loaded.
+    """
     missing = []
     if not fiche.status_update.strip():
         missing.append(_("De stand van zaken is niet ingevuld."))
     if not fiche.progress_status:
         missing.append(_("De voortgang is niet gekozen."))
-    values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(
-            indicator__action_id=fiche.action_id, year=fiche.year
-        )
-    }
-    for indicator in Indicator.objects.filter(action_id=fiche.action_id):
+    if values is None:
+        values = {
+            v.indicator_id: v
+            for v in IndicatorValue.objects.filter(
+                indicator__action_id=fiche.action_id, year=fiche.year
+            )
+        }
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(action_id=fiche.action_id))
+    for indicator in indicators:
         value = values.get(indicator.pk)
         if indicator.is_quantitative and (value is None or not value.is_filled):
             missing.append(

@@ -119,7 +119,11 @@ def _render_fiche(
         ],
         "reason_form": ReasonForm(),
         "days_left": fiche.days_left(fiche.round.deadline),
-        "missing": services.fiche_missing_for_submit(fiche) if fiche.can_edit else [],
+        "missing": (
+            services.fiche_missing_for_submit(fiche, page.indicators, page.values)
+            if fiche.can_edit
+            else []
+        ),
         **extra,
     }
     return render(request, "fiches/fiche_detail.html", context, status=status)
