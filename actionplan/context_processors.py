@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (url name, label, who sees it: "all" or "coordinator")
 NAVIGATION = [
+    ("evaluations:dashboard", _("Dashboard"), "all"),
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),

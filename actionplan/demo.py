@@ -193,13 +193,46 @@ def _actions(
     numbers: dict[int, int] = {}
     rows: list[Action] = []
     m2m: list[dict[str, list]] = []
+    # Deliberate patterns so that every dashboard panel has something to show: no action
+    # of SD3 addresses genital mutilation and none of SD1 sex workers (coverage gaps), and
+    # every fifteenth action repeats its predecessor's goal, lead and tags (overlap).
+    gap_forms = {3: {"VGV"}}
+    gap_groups = {1: {"sekswerkers"}}
     for i in range(count):
         # The first goals get a few more actions than the last: coverage is never even.
         goal = goals[min(int(rng.triangular(0, len(goals), 0)), len(goals) - 1)]
+        lead_admin = rng.choice(administrations)
+        sd = goal.strategic_goal.number
+        tags = {
+            "co_lead_ministers": rng.sample(ministers, rng.randint(0, 2)),
+            "co_lead_administrations": [
+                a for a in rng.sample(administrations, rng.randint(0, 2)) if a != lead_admin
+            ],
+            "violence_forms": [
+                f
+                for f in rng.sample(forms, rng.randint(1, 3))
+                if f.code not in gap_forms.get(sd, set())
+            ]
+            if forms
+            else [],
+            "target_groups": [
+                g
+                for g in rng.sample(groups, rng.randint(1, 3))
+                if g.code not in gap_groups.get(sd, set())
+            ]
+            if groups
+            else [],
+            "attention_points": rng.sample(points, rng.randint(0, 2)) if points else [],
+            "related_plans": rng.sample(related, rng.randint(0, 1)) if related else [],
+        }
+        if i % 15 == 14:
+            previous = rows[-1]
+            goal, lead_admin = previous.operational_goal, previous.lead_administration
+            tags["violence_forms"] = m2m[-1]["violence_forms"]
+            tags["target_groups"] = m2m[-1]["target_groups"]
         numbers[goal.pk] = numbers.get(goal.pk, 0) + 1
         start = rng.choice([2025, 2025, 2026, 2026, 2027, 2028])
         end = rng.randint(start, plan.end_year)
-        lead_admin = rng.choice(administrations)
         rows.append(
             Action(
                 operational_goal=goal,
@@ -209,7 +242,7 @@ def _actions(
                 title=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} rond {rng.choice(TOPICS)} "
                 f"{rng.choice(SETTINGS_)}",
                 description=f"Demo-actie {i + 1}. {DEMO_MARK}",
-                # One action in twenty has no lead yet: the dashboard shows such gaps.
+                # One action in twenty has no lead minister yet: a gap the dashboard shows.
                 lead_minister=None if i % 20 == 19 else rng.choice(ministers),
                 lead_administration=lead_admin,
                 partners=rng.choice(["", "Steunpunt (demo)", "Lokale besturen (demo)"]),
@@ -220,18 +253,7 @@ def _actions(
                 is_demo=True,
             )
         )
-        m2m.append(
-            {
-                "co_lead_ministers": rng.sample(ministers, rng.randint(0, 2)),
-                "co_lead_administrations": [
-                    a for a in rng.sample(administrations, rng.randint(0, 2)) if a != lead_admin
-                ],
-                "violence_forms": rng.sample(forms, rng.randint(1, 3)) if forms else [],
-                "target_groups": rng.sample(groups, rng.randint(1, 3)) if groups else [],
-                "attention_points": rng.sample(points, rng.randint(0, 2)) if points else [],
-                "related_plans": rng.sample(related, rng.randint(0, 1)) if related else [],
-            }
-        )
+        m2m.append(tags)
     created = bulk_create_with_history(
         rows, Action, batch_size=500, default_change_reason="load_demo"
     )

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "actionplan",
     "fiches",
     "indicators",
+    "evaluations",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from actionplan import api, views
+from evaluations.api import StatsView
+from fiches.api import register as register_fiches
+from indicators.api import register as register_indicators
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)
@@ -17,6 +20,9 @@ router.register("operational-goals", api.OperationalGoalViewSet)
 router.register("actions", api.ActionViewSet, basename="action")
 router.register("ministers", api.MinisterViewSet)
 router.register("administrations", api.AdministrationViewSet)
+
+register_fiches(router)
+register_indicators(router)
 
 app_urls = (
     [
@@ -30,6 +36,7 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),
     path("fiches/", include("fiches.urls")),
+    path("", include("evaluations.urls")),
     path("", include("indicators.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(
@@ -40,6 +47,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # DRF views opt out of the login middleware; the docs page is for people: redirect.

@@ -167,8 +167,13 @@ def _fiches(
     year = rnd.year
     fiches: list[Fiche] = []
     values: list[IndicatorValue] = []
-    for action in actions:
-        if is_current:
+    every_state = [FicheState.DRAFT, FicheState.SUBMITTED, FicheState.RETURNED, FicheState.APPROVED]
+    for index, action in enumerate(actions):
+        if is_current and index < len(every_state):
+            # The first fiches cover every state, whatever the random draw.
+            state = every_state[index]
+            rng.random()
+        elif is_current:
             state = rng.choices(
                 [FicheState.DRAFT, FicheState.SUBMITTED, FicheState.RETURNED, FicheState.APPROVED],
                 weights=[4, 3, 1, 2],

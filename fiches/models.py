@@ -141,16 +141,21 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         return self.none()
 
     @staticmethod
-    def edit_condition(user: User) -> Q:
-        """Lead administration's editors (and coordinators) edit drafts and returned fiches."""
+    def author_condition(user: User) -> Q:
+        """Who writes the fiche, whatever its state: the lead administration's editors and
+        the coordinators."""
         if not user.is_authenticated or not user.is_active:
             return Q(pk__in=[])
-        editable = Q(state__in=EDITABLE_STATES)
         if user.is_coordinator:
-            return editable
+            return Q()
         if user.is_editor:
-            return editable & Q(_member_of(user, "action__lead_administration_id"))
+            return Q(_member_of(user, "action__lead_administration_id"))
         return Q(pk__in=[])
+
+    @classmethod
+    def edit_condition(cls, user: User) -> Q:
+        """Authors edit drafts and returned fiches."""
+        return Q(state__in=EDITABLE_STATES) & cls.author_condition(user)
 
     @staticmethod
     def contribute_condition(user: User) -> Q:

@@ -137,13 +137,14 @@ def _locked(fiche: Fiche) -> Fiche:
 
 
 def _check_can_edit(fiche: Fiche, user: User) -> None:
+    """Permission first (403), then the state (409): a stranger learns nothing of the state."""
+    if not Fiche.objects.filter(pk=fiche.pk).filter(Fiche.objects.author_condition(user)).exists():
+        raise PermissionDenied(_("Je mag deze fiche niet wijzigen."))
     if fiche.state not in EDITABLE_STATES:
         raise WorkflowError(
             _("Een %(state)s fiche kan niet meer gewijzigd worden.")
             % {"state": fiche.get_state_display()}
         )
-    if not Fiche.objects.editable_by(user).filter(pk=fiche.pk).exists():
-        raise PermissionDenied(_("Je mag deze fiche niet wijzigen."))
 
 
 @transaction.atomic
@@ -161,9 +162,9 @@ def fiche_save(
     Raises ``FicheConflict`` when someone saved since ``expected_version`` was read.
     """
     current = _locked(fiche)
+    _check_can_edit(current, user)
     if current.version != expected_version:
         raise FicheConflict(current)
-    _check_can_edit(current, user)
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -338,13 +339,18 @@ def _require_reason(reason: str) -> str:
 @transaction.atomic
 def fiche_submit(*, fiche: Fiche, user: User, expected_version: int | None = None) -> Fiche:
     current = _locked(fiche)
-    if expected_version is not None and current.version != expected_version:
-        raise FicheConflict(current)
+    if (
+        not Fiche.objects.filter(pk=current.pk)
+        .filter(Fiche.objects.author_condition(user))
+        .exists()
+    ):
+        raise PermissionDenied(_("Je mag deze fiche niet indienen."))
     if current.state not in EDITABLE_STATES:
         raise WorkflowError(
             _("Dit kan niet: de fiche is %(state)s.") % {"state": current.get_state_display()}
         )
-    _check_can_edit(current, user)
+    if expected_version is not None and current.version != expected_version:
+        raise FicheConflict(current)
     missing = fiche_missing_for_submit(current)
     if missing:
         raise ValidationError(missing)

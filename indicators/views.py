@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,37 +10,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import selectors as plan_selectors
+from evaluations.selectors import indicator_trends
 from indicators.forms import IndicatorForm
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
 
 
 @require_GET
 def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
     action = plan_selectors.action_detail(pk)
-    indicators = list(Indicator.objects.filter(action=action))
-    values: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(indicator__action=action).order_by("year"):
-        values[value.indicator_id].append(value)
-    rows = []
-    for indicator in indicators:
-        series = values.get(indicator.pk, [])
-        latest = next((v for v in reversed(series) if v.value is not None), None)
-        rows.append(
-            {
-                "indicator": indicator,
-                "values": series,
-                "latest": latest,
-                "progress": indicator.progress(latest.value if latest else None),
-            }
-        )
+    indicators = list(Indicator.objects.filter(action=action).select_related("action"))
+    # The same series and charts as the dashboard, over the whole plan period.
+    trends = indicator_trends(indicators, action.plan.end_year)
     return render(
         request,
         "indicators/indicator_list.html",
         {
             "action": action,
             "tab": "indicators",
-            "rows": rows,
+            "trends": trends,
             "can_define": can_define_indicators(request.user, action),
         },
     )

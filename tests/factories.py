@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import factory
@@ -17,6 +18,10 @@ from actionplan.models import (
     StrategicGoal,
     User,
 )
+from fiches.models import ReportingRound
+from fiches.services import round_open
+from indicators.models import Indicator
+from indicators.services import indicator_save
 
 
 class AdministrationFactory(factory.django.DjangoModelFactory):
@@ -89,3 +94,46 @@ class ActionFactory(factory.django.DjangoModelFactory):
         m2m = {name: kwargs.pop(name) for name in services.ACTION_M2M_FIELDS if name in kwargs}
         action = model_class(*args, **kwargs)
         return services.action_save(action=action, m2m=m2m, reason="test")
+
+
+def _factory_coordinator() -> User:
+    """The coordinator factories act as; the same row as the ``coordinator`` fixture.
+
+    Looked up first: the factory would set the password again, which logs that user out.
+    """
+    existing = User.objects.filter(username="coord").first()
+    return existing or UserFactory(username="coord", role=Role.COORDINATOR, is_staff=True)
+
+
+class ReportingRoundFactory(factory.django.DjangoModelFactory):
+    """Opens a round through ``round_open``: it also creates that year's fiches."""
+
+    class Meta:
+        model = ReportingRound
+
+    plan = factory.LazyFunction(lambda: Plan.objects.first())
+    year = 2026
+    deadline = factory.LazyAttribute(lambda o: dt.date(o.year, 12, 31))
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> ReportingRound:
+        user = kwargs.pop("opened_by", None) or _factory_coordinator()
+        rnd, _created = round_open(user=user, **kwargs)
+        return rnd
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A quantitative indicator, defined through ``indicator_save``."""
+
+    class Meta:
+        model = Indicator
+
+    action = factory.SubFactory(ActionFactory)
+    name = factory.Sequence(lambda n: f"Testindicator {n}")
+    kind = "quantitative"
+    unit = "aantal"
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> Indicator:
+        action = kwargs.pop("action")
+        return indicator_save(action=action, user=_factory_coordinator(), data=kwargs)

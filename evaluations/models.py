@@ -1,0 +1,182 @@
+"""Evaluation narratives written by AJH and the PDF reports built from them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.history import History
+from actionplan.models import Plan, StrategicGoal
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "interim", _("tussentijdse evaluatie")
+    FINAL = "final", _("eindevaluatie")
+    ANNUAL = "annual", _("jaarrapport")
+    FICHE = "fiche", _("actiefiche")
+
+
+class Narrative(models.Model):
+    """AJH's own text for one evaluation: summary, recommendations, impact analysis."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="narratives"
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("referentiejaar"))
+    summary = models.TextField(_("samenvatting"), blank=True)
+    recommendations = models.TextField(_("aanbevelingen en bijsturing"), blank=True)
+    impact_analysis = models.TextField(
+        _("impactanalyse"), blank=True, help_text=_("Alleen in de eindevaluatie.")
+    )
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("laatst gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-year", "kind"]
+        verbose_name = _("evaluatietekst")
+        verbose_name_plural = _("evaluatieteksten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "kind", "year"], name="one_narrative_per_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+
+class Finding(models.Model):
+    """The findings of one evaluation for one strategic goal."""
+
+    narrative = models.ForeignKey(
+        Narrative,
+        verbose_name=_("evaluatietekst"),
+        on_delete=models.CASCADE,
+        related_name="findings",
+    )
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        verbose_name=_("strategische doelstelling"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("bevindingen"), blank=True)
+    impact = models.TextField(_("impact"), blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["strategic_goal__number"]
+        verbose_name = _("bevinding")
+        verbose_name_plural = _("bevindingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["narrative", "strategic_goal"], name="one_finding_per_goal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.narrative} SD{self.strategic_goal.number}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("in wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class ReportQuerySet(models.QuerySet["EvaluationReport"]):
+    def visible_to(self, user: object) -> ReportQuerySet:
+        """Every internal user sees the evaluation reports; fiche PDFs too (all read all)."""
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        return self
+
+    def in_progress(self) -> ReportQuerySet:
+        return self.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
+
+
+class EvaluationReport(models.Model):
+    """One generated PDF. A finished report never changes; generating again makes a new one."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="reports"
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("referentiejaar"))
+    fiche = models.ForeignKey(
+        "fiches.Fiche",
+        verbose_name=_("fiche"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    step = models.CharField(_("stap"), max_length=200, blank=True)
+    error = models.TextField(_("foutmelding"), blank=True)
+    file = models.FileField(_("bestand"), upload_to="reports/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(_("pagina's"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("grootte (bytes)"), null=True, blank=True)
+    unapproved_fiches = models.PositiveIntegerField(
+        _("niet-goedgekeurde fiches"), null=True, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangevraagd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    history = History(excluded_fields=["heartbeat_at", "progress", "step"])
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("evaluatierapport")
+        verbose_name_plural = _("evaluatierapporten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="fiche", fiche__isnull=False)
+                | (~Q(kind="fiche") & Q(fiche__isnull=True)),
+                name="fiche_report_has_fiche",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def filename(self) -> str:
+        if self.kind == ReportKind.FICHE and self.fiche_id:
+            return f"actiefiche-{self.fiche_id}-{self.year}.pdf"
+        return f"{self.get_kind_display().replace(' ', '-')}-{self.year}.pdf"

@@ -1,0 +1,537 @@
+"""The figures of the monitoring dashboard, aggregated in the database.
+
+Every function takes the (filtered) actions and the year the dashboard stands in, and
+answers with a fixed number of grouped queries, whatever the number of actions. Python
+only pivots the grouped rows (a handful per dimension) into tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from actionplan.models import (
+    Action,
+    Plan,
+    StrategicGoal,
+    TargetGroup,
+    ViolenceForm,
+)
+from evaluations.charts import TrendPoint, trend_chart
+from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
+from indicators.models import Indicator, IndicatorValue
+
+UNKNOWN = "unknown"
+PROGRESS_COLUMNS: list[tuple[str, Any]] = [
+    *ProgressStatus.choices,
+    (UNKNOWN, _("nog geen goedgekeurde fiche")),
+]
+STATE_COLUMNS: list[tuple[str, Any]] = list(FicheState.choices)
+
+
+@dataclass
+class AsOf:
+    """The dashboard "as it stood" in ``year``: the current date in the current year, the
+    last day of any other year."""
+
+    year: int
+    date: dt.date
+
+    @classmethod
+    def for_year(cls, year: int, today: dt.date | None = None) -> AsOf:
+        today = today or timezone.localdate()
+        return cls(year, today if year == today.year else dt.date(year, 12, 31))
+
+    @property
+    def quarter(self) -> int:
+        return (self.date.month - 1) // 3 + 1
+
+
+# --- Round completion ------------------------------------------------------------------
+
+
+@dataclass
+class CompletionRow:
+    key: Any
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def submitted_pct(self) -> int:
+        done = self.counts.get(FicheState.SUBMITTED, 0) + self.counts.get(FicheState.APPROVED, 0)
+        return round(100 * done / self.total) if self.total else 0
+
+    @property
+    def approved_pct(self) -> int:
+        return (
+            round(100 * self.counts.get(FicheState.APPROVED, 0) / self.total) if self.total else 0
+        )
+
+
+@dataclass
+class Completion:
+    round: ReportingRound | None
+    by_administration: list[CompletionRow]
+    by_minister: list[CompletionRow]
+    totals: CompletionRow
+    outstanding: list[Fiche]
+    outstanding_count: int
+    late_count: int
+    outstanding_all: QuerySet[Fiche]
+
+
+def _state_counts() -> dict[str, Count]:
+    return {state: Count("pk", filter=Q(state=state)) for state, _label in STATE_COLUMNS}
+
+
+def _completion_rows(fiches: QuerySet[Fiche], key: str, label: str) -> list[CompletionRow]:
+    rows = fiches.values(key, label).annotate(**_state_counts()).order_by(label)
+    return [
+        CompletionRow(
+            key=row[key],
+            label=row[label] or str(_("geen trekker")),
+            counts={state: row[state] for state, _label in STATE_COLUMNS},
+        )
+        for row in rows
+    ]
+
+
+def completion(
+    plan: Plan, actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25
+) -> Completion:
+    rnd = ReportingRound.objects.filter(plan=plan, year=as_of.year).first()
+    fiches = Fiche.objects.filter(year=as_of.year, action__in=actions)
+    totals_row = fiches.aggregate(**_state_counts())
+    outstanding = (
+        fiches.filter(state__in=[FicheState.DRAFT, FicheState.RETURNED])
+        .select_related("action__lead_administration", "round")
+        .order_by(
+            "action__operational_goal__strategic_goal__number",
+            "action__operational_goal__number",
+            "action__number",
+        )
+    )
+    late = rnd is not None and rnd.deadline < as_of.date
+    return Completion(
+        round=rnd,
+        by_administration=_completion_rows(
+            fiches, "action__lead_administration_id", "action__lead_administration__name"
+        ),
+        by_minister=_completion_rows(
+            fiches, "action__lead_minister_id", "action__lead_minister__name"
+        ),
+        totals=CompletionRow(None, str(_("Totaal")), totals_row),
+        outstanding=list(outstanding[:limit]),
+        outstanding_all=outstanding,
+        outstanding_count=totals_row[FicheState.DRAFT] + totals_row[FicheState.RETURNED],
+        late_count=(totals_row[FicheState.DRAFT] + totals_row[FicheState.RETURNED]) if late else 0,
+    )
+
+
+# --- Plan progress ---------------------------------------------------------------------
+
+
+def with_progress(actions: QuerySet[Action], as_of: AsOf) -> QuerySet[Action]:
+    """Annotate ``progress``: the status of the latest approved fiche up to the year."""
+    latest = (
+        Fiche.objects.filter(action=OuterRef("pk"), state=FicheState.APPROVED, year__lte=as_of.year)
+        .order_by("-year")
+        .values("progress_status")[:1]
+    )
+    return actions.annotate(progress=Coalesce(Subquery(latest), Value(UNKNOWN)))
+
+
+@dataclass
+class ProgressRow:
+    key: Any
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def completed_pct(self) -> int:
+        done = self.counts.get(ProgressStatus.COMPLETED, 0)
+        return round(100 * done / self.total) if self.total else 0
+
+
+@dataclass
+class ProgressTable:
+    key: str
+    title: str
+    rows: list[ProgressRow]
+
+
+PROGRESS_DIMENSIONS: list[tuple[str, Any, str, str]] = [
+    # (table key, title, group-by key, group-by label)
+    (
+        "strategic_goal",
+        _("Per strategische doelstelling"),
+        "operational_goal__strategic_goal__number",
+        "operational_goal__strategic_goal__title",
+    ),
+    (
+        "operational_goal",
+        _("Per operationele doelstelling"),
+        "operational_goal__code",
+        "operational_goal__title",
+    ),
+    ("minister", _("Per trekkende minister"), "lead_minister_id", "lead_minister__name"),
+    (
+        "administration",
+        _("Per trekkende administratie"),
+        "lead_administration_id",
+        "lead_administration__name",
+    ),
+    ("violence_form", _("Per vorm van geweld"), "violence_forms__code", "violence_forms__name"),
+    ("target_group", _("Per doelgroep"), "target_groups__code", "target_groups__name"),
+]
+
+
+def _progress_table(
+    annotated: QuerySet[Action], key: str, title: Any, group: str, label: str
+) -> ProgressTable:
+    rows: dict[Any, ProgressRow] = {}
+    grouped = (
+        annotated.values(group, label, "progress")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by(group)
+    )
+    for row in grouped:
+        if row[group] is None and key in ("violence_form", "target_group"):
+            continue
+        entry = rows.setdefault(
+            row[group],
+            ProgressRow(
+                row[group],
+                _progress_label(key, row[group], row[label]),
+                {status: 0 for status, _label in PROGRESS_COLUMNS},
+            ),
+        )
+        entry.counts[row["progress"]] = entry.counts.get(row["progress"], 0) + row["n"]
+    return ProgressTable(key, str(title), list(rows.values()))
+
+
+def _progress_label(key: str, group: Any, label: Any) -> str:
+    if group is None:
+        return str(_("geen trekker"))
+    if key == "strategic_goal":
+        return f"SD{group}"
+    if key == "operational_goal":
+        return f"OD{group} {label}"
+    return str(label)
+
+
+@dataclass
+class Progress:
+    tables: list[ProgressTable]
+    totals: ProgressRow
+    late: list[Action]
+    late_count: int
+    incomplete: list[Action]
+    incomplete_count: int
+    late_all: QuerySet[Action]
+    incomplete_all: QuerySet[Action]
+
+
+def late_condition(as_of: AsOf) -> Q:
+    """Late: the end has passed without completion, or the fiche reports a delay."""
+    ended = Q(end_year__lt=as_of.year) | Q(end_year=as_of.year, end_quarter__lt=as_of.quarter)
+    if as_of.date.month == 12 and as_of.date.day == 31:
+        ended |= Q(end_year=as_of.year)
+    finished = Q(progress__in=[ProgressStatus.COMPLETED, ProgressStatus.CANCELLED])
+    return (ended & ~finished) | Q(progress=ProgressStatus.DELAYED)
+
+
+def incomplete_condition() -> Q:
+    """Not SMART-complete: no indicator, no lead minister or administration, no description."""
+    return (
+        ~Exists(Indicator.objects.filter(action=OuterRef("pk")))
+        | Q(lead_minister__isnull=True)
+        | Q(lead_administration__isnull=True)
+        | Q(description="")
+    )
+
+
+def progress(actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25) -> Progress:
+    annotated = with_progress(actions, as_of)
+    tables = [
+        _progress_table(annotated, key, title, group, label)
+        for key, title, group, label in PROGRESS_DIMENSIONS
+    ]
+    totals = {status: 0 for status, _label in PROGRESS_COLUMNS}
+    for row in tables[0].rows:
+        for status, n in row.counts.items():
+            totals[status] += n
+    late = annotated.filter(late_condition(as_of)).select_related("lead_administration")
+    incomplete = (
+        annotated.filter(incomplete_condition())
+        .annotate(indicator_count=Count("indicators"))
+        .select_related("lead_administration", "lead_minister")
+    )
+    late_rows = list(late[: limit + 1])
+    incomplete_rows = list(incomplete[: limit + 1])
+    return Progress(
+        tables=tables,
+        totals=ProgressRow(None, str(_("Totaal")), totals),
+        late=late_rows[:limit],
+        late_count=len(late_rows) if len(late_rows) <= limit else late.count(),
+        incomplete=incomplete_rows[:limit],
+        incomplete_count=len(incomplete_rows)
+        if len(incomplete_rows) <= limit
+        else incomplete.count(),
+        late_all=late,
+        incomplete_all=incomplete,
+    )
+
+
+# --- Coverage --------------------------------------------------------------------------
+
+
+@dataclass
+class Matrix:
+    title: str
+    row_header: str
+    columns: list[StrategicGoal]
+    rows: list[tuple[Any, list[int]]]
+
+    @property
+    def gaps(self) -> int:
+        return sum(1 for _label, cells in self.rows for n in cells if n == 0)
+
+
+def _matrix(
+    actions: QuerySet[Action],
+    goals: Sequence[StrategicGoal],
+    relation: str,
+    items: Iterable[Any],
+    title: Any,
+    row_header: Any,
+) -> Matrix:
+    through = getattr(Action, relation).through
+    target = getattr(Action, relation).field.m2m_reverse_field_name()
+    counts = {
+        (row[f"{target}_id"], row["action__operational_goal__strategic_goal_id"]): row["n"]
+        for row in through.objects.filter(action__in=actions)
+        .values(f"{target}_id", "action__operational_goal__strategic_goal_id")
+        .annotate(n=Count("action", distinct=True))
+        .order_by()
+    }
+    rows = [(item, [counts.get((item.pk, goal.pk), 0) for goal in goals]) for item in items]
+    return Matrix(str(title), str(row_header), list(goals), rows)
+
+
+@dataclass
+class OverlapGroup:
+    operational_goal: str
+    administration: str
+    forms: str
+    groups: str
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    violence_forms: Matrix
+    target_groups: Matrix
+    overlaps: list[OverlapGroup]
+
+
+def _fingerprint(relation: str, name: str) -> dict[str, Subquery]:
+    """Order-independent fingerprint of an action's tags: count, sum and sum of squares of
+    their ids. Equal sets give equal fingerprints; candidates are verified exactly after."""
+    through = getattr(Action, relation).through
+    target = f"{getattr(Action, relation).field.m2m_reverse_field_name()}_id"
+    rows = through.objects.filter(action=OuterRef("pk")).values("action")
+
+    def agg(expression: Any) -> Subquery:
+        return Coalesce(
+            Subquery(rows.annotate(v=expression).values("v")[:1]),
+            Value(0),
+        )
+
+    return {
+        f"{name}_n": agg(Count(target)),
+        f"{name}_sum": agg(Sum(target)),
+        f"{name}_sq": agg(Sum(F(target) * F(target))),
+    }
+
+
+FINGERPRINT = ("forms_n", "forms_sum", "forms_sq", "groups_n", "groups_sum", "groups_sq")
+
+
+def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
+    """Actions of one operational goal sharing lead, forms of violence and target groups."""
+    signed = actions.filter(lead_administration__isnull=False).annotate(
+        **_fingerprint("violence_forms", "forms"), **_fingerprint("target_groups", "groups")
+    )
+    keys = {
+        tuple(row.values())
+        for row in signed.values("operational_goal_id", "lead_administration_id", *FINGERPRINT)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("operational_goal_id", "lead_administration_id", *FINGERPRINT)
+        .order_by()
+    }
+    if not keys:
+        return []
+    candidates = (
+        signed.filter(
+            operational_goal_id__in={k[0] for k in keys},
+            lead_administration_id__in={k[1] for k in keys},
+        )
+        .select_related("operational_goal", "lead_administration")
+        .prefetch_related(
+            Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code")),
+            Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
+        )
+    )
+    groups: dict[tuple, OverlapGroup] = {}
+    for action in candidates:
+        fingerprint = (
+            action.operational_goal_id,
+            action.lead_administration_id,
+            *(getattr(action, name) for name in FINGERPRINT),
+        )
+        if fingerprint not in keys:
+            continue
+        forms = sorted(f.code for f in action.violence_forms.all())
+        target_groups = sorted(g.name for g in action.target_groups.all())
+        # The exact key: a fingerprint collision never merges different sets.
+        key = (
+            action.operational_goal_id,
+            action.lead_administration_id,
+            tuple(forms),
+            tuple(target_groups),
+        )
+        group = groups.setdefault(
+            key,
+            OverlapGroup(
+                action.operational_goal.code,
+                action.lead_administration.name,
+                ", ".join(forms) or "—",
+                ", ".join(target_groups) or "—",
+            ),
+        )
+        group.actions.append(action)
+    found = [g for g in groups.values() if len(g.actions) > 1]
+    return sorted(found, key=lambda g: [int(p) for p in g.operational_goal.split(".")])
+
+
+def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
+    goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
+    return Coverage(
+        violence_forms=_matrix(
+            actions,
+            goals,
+            "violence_forms",
+            ViolenceForm.objects.all(),
+            _("Vormen van geweld × strategische doelstellingen"),
+            _("Vorm van geweld"),
+        ),
+        target_groups=_matrix(
+            actions,
+            goals,
+            "target_groups",
+            TargetGroup.objects.all(),
+            _("Doelgroepen × strategische doelstellingen"),
+            _("Doelgroep"),
+        ),
+        overlaps=overlaps(actions),
+    )
+
+
+# --- Indicator trends ------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorTrend:
+    indicator: Indicator
+    values: list[IndicatorValue]
+    points: list[TrendPoint]
+    baseline: TrendPoint | None
+    target: TrendPoint | None
+    latest: IndicatorValue | None
+    progress: Decimal | None
+
+    @property
+    def chart(self) -> SafeString:
+        return trend_chart(
+            chart_id=f"trend-{self.indicator.pk}",
+            title=f"{self.indicator.action.code} {self.indicator.name}",
+            unit=self.indicator.unit,
+            points=self.points,
+            baseline=self.baseline,
+            target=self.target,
+        )
+
+
+def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[IndicatorTrend]:
+    """Series per indicator, values up to ``as_of_year``: one query for all values."""
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(
+        indicator__in=[i.pk for i in indicators], year__lte=as_of_year
+    ).order_by("year"):
+        by_indicator[value.indicator_id].append(value)
+    trends = []
+    for indicator in indicators:
+        values = by_indicator.get(indicator.pk, [])
+        numbers = [v for v in values if v.value is not None]
+        latest = numbers[-1] if numbers else None
+        trends.append(
+            IndicatorTrend(
+                indicator=indicator,
+                values=values,
+                points=[TrendPoint(v.year, v.value) for v in numbers],
+                baseline=TrendPoint(indicator.baseline_year, indicator.baseline_value)
+                if indicator.baseline_value is not None and indicator.baseline_year
+                else None,
+                target=TrendPoint(indicator.target_year, indicator.target_value)
+                if indicator.target_value is not None and indicator.target_year
+                else None,
+                latest=latest,
+                progress=indicator.progress(latest.value if latest else None),
+            )
+        )
+    return trends
+
+
+def quantitative_indicators(actions: QuerySet[Action]) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.filter(action__in=actions, kind="quantitative")
+        .select_related("action")
+        .order_by(
+            "action__operational_goal__strategic_goal__number",
+            "action__operational_goal__number",
+            "action__number",
+            "position",
+            "pk",
+        )
+    )

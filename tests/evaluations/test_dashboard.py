@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from actionplan.demo import demo_load
+from actionplan.models import TargetGroup, ViolenceForm
+from evaluations.dashboard import build
+from fiches import services
+from fiches.demo import demo_fiches_load
+from fiches.models import Fiche
+from indicators.services import indicator_save
+from tests.factories import ActionFactory, OperationalGoalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _params(**kwargs):  # type: ignore[no-untyped-def]
+    from django.http import QueryDict
+
+    q = QueryDict(mutable=True)
+    for k, v in kwargs.items():
+        q[k] = str(v)
+    return q
+
+
+def _report(fiche, user, progress, coordinator):  # type: ignore[no-untyped-def]
+    fiche = services.fiche_save(
+        fiche=fiche,
+        user=user,
+        expected_version=Fiche.objects.get(pk=fiche.pk).version,
+        data={"status_update": "Stand", "progress_status": progress},
+    )
+    services.fiche_submit(fiche=fiche, user=user)
+    services.fiche_approve(fiche=fiche, user=coordinator)
+
+
+def test_empty_plan_shows_empty_states(coordinator_client, plan):
+    response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
+    assert response.status_code == 200
+    text = response.text
+    assert "Er is (nog) geen rapporteringsronde voor 2026." in text
+    assert "Geen kwantitatieve indicatoren voor deze selectie." in text
+    d = response.context["d"]
+    assert d.actions_count == 0
+    assert d.coverage.violence_forms.gaps == 5 * 3
+    assert d.progress.totals.completed_pct == 0
+
+
+def test_one_action_completed_counts_everywhere(plan, coordinator, editor_a, admin_a):
+    sg = ViolenceForm.objects.get(code="SG")
+    action = ActionFactory(
+        lead_administration=admin_a, violence_forms=[sg], start_year=2025, end_year=2026
+    )
+    services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
+    _report(Fiche.objects.get(action=action), editor_a, "completed", coordinator)
+    d = build(_params(year=2026))
+    assert d.progress.totals.completed_pct == 100
+    sd_row = d.progress.tables[0].rows[0]
+    assert (sd_row.label, sd_row.counts["completed"], sd_row.total) == ("SD1", 1, 1)
+    admin_row = d.completion.by_administration[0]
+    assert (admin_row.label, admin_row.counts["approved"]) == (admin_a.name, 1)
+    assert (admin_row.submitted_pct, admin_row.approved_pct) == (100, 100)
+    assert d.completion.outstanding_count == 0
+    # SG is covered in SD1 only: the other 14 cells are gaps.
+    matrix = d.coverage.violence_forms
+    sg_row = next(cells for item, cells in matrix.rows if item.code == "SG")
+    assert sg_row == [1, 0, 0]
+    assert matrix.gaps == 14
+
+
+def test_round_completion_percentages_and_outstanding(
+    plan, coordinator, editor_a, admin_a, admin_b
+):
+    for _ in range(3):
+        ActionFactory(lead_administration=admin_a)
+    ActionFactory(lead_administration=admin_b)
+    services.round_open(
+        plan=plan,
+        year=2026,
+        deadline=dt.date(2026, 1, 31),
+        user=coordinator,
+        opens_on=dt.date(2026, 1, 1),
+    )
+    fiches = list(Fiche.objects.filter(action__lead_administration=admin_a))
+    _report(fiches[0], editor_a, "on_track", coordinator)
+    fiche = services.fiche_save(
+        fiche=fiches[1],
+        user=editor_a,
+        expected_version=fiches[1].version,
+        data={"status_update": "x", "progress_status": "on_track"},
+    )
+    services.fiche_submit(fiche=fiche, user=editor_a)
+    d = build(_params(year=2026))
+    rows = {r.label: r for r in d.completion.by_administration}
+    a = rows[admin_a.name]
+    assert (a.total, a.counts["approved"], a.counts["submitted"], a.counts["draft"]) == (3, 1, 1, 1)
+    assert (a.submitted_pct, a.approved_pct) == (67, 33)
+    assert rows[admin_b.name].submitted_pct == 0
+    assert d.completion.outstanding_count == 2
+    assert d.completion.late_count == 2  # deadline 31 January 2026 has passed
+
+
+def test_as_of_year_uses_that_years_approved_fiches(plan, coordinator, editor_a, admin_a):
+    action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029)
+    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    _report(Fiche.objects.get(action=action, year=2025), editor_a, "delayed", coordinator)
+    services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
+    _report(Fiche.objects.get(action=action, year=2026), editor_a, "on_track", coordinator)
+    assert build(_params(year=2025)).progress.totals.counts["delayed"] == 1
+    d2026 = build(_params(year=2026))
+    assert d2026.progress.totals.counts["on_track"] == 1
+    assert d2026.progress.totals.counts["delayed"] == 0
+
+
+def test_late_actions(plan, coordinator, editor_a, admin_a):
+    ended = ActionFactory(
+        lead_administration=admin_a, start_year=2025, end_year=2025, title="Afgelopen, niet af"
+    )
+    done = ActionFactory(
+        lead_administration=admin_a, start_year=2025, end_year=2025, title="Afgelopen en af"
+    )
+    delayed = ActionFactory(
+        lead_administration=admin_a, start_year=2025, end_year=2029, title="Loopt, maar vertraagd"
+    )
+    ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029, title="Op schema")
+    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    _report(Fiche.objects.get(action=done), editor_a, "completed", coordinator)
+    _report(Fiche.objects.get(action=delayed), editor_a, "delayed", coordinator)
+    _report(Fiche.objects.get(action=ended), editor_a, "on_track", coordinator)
+    d = build(_params(year=2026))
+    assert sorted(a.title for a in d.progress.late) == [
+        "Afgelopen, niet af",
+        "Loopt, maar vertraagd",
+    ]
+    assert d.progress.late_count == 2
+
+
+def test_actions_without_indicator_or_lead_are_not_smart_complete(plan, coordinator):
+    with_indicator = ActionFactory(title="Volledig")
+    indicator_save(
+        action=with_indicator,
+        user=coordinator,
+        data={"name": "Bereik", "kind": "quantitative", "unit": "aantal"},
+    )
+    ActionFactory(title="Zonder indicator")
+    ActionFactory(title="Zonder trekker", lead_minister=None)
+    d = build(_params(year=2026))
+    assert sorted(a.title for a in d.progress.incomplete) == ["Zonder indicator", "Zonder trekker"]
+
+
+def test_overlap_is_flagged_for_same_goal_lead_forms_and_groups(plan, admin_a):
+    goal = OperationalGoalFactory()
+    sg = list(ViolenceForm.objects.filter(code__in=["SG", "IFG"]))
+    kids = list(TargetGroup.objects.filter(code="kinderen-en-jongeren"))
+    first = ActionFactory(
+        operational_goal=goal, lead_administration=admin_a, violence_forms=sg, target_groups=kids
+    )
+    second = ActionFactory(
+        operational_goal=goal,
+        lead_administration=admin_a,
+        violence_forms=list(reversed(sg)),
+        target_groups=kids,
+    )
+    ActionFactory(
+        operational_goal=goal,
+        lead_administration=admin_a,
+        violence_forms=sg,
+        target_groups=list(TargetGroup.objects.filter(code="ouderen")),
+    )
+    ActionFactory(
+        operational_goal=OperationalGoalFactory(),
+        lead_administration=admin_a,
+        violence_forms=sg,
+        target_groups=kids,
+    )
+    overlaps = build(_params()).coverage.overlaps
+    assert len(overlaps) == 1
+    assert {a.pk for a in overlaps[0].actions} == {first.pk, second.pk}
+    assert overlaps[0].forms == "IFG, SG"
+
+
+def test_filter_on_form_of_violence_changes_the_figures(coordinator_client, plan):
+    sg = ViolenceForm.objects.get(code="SG")
+    ActionFactory(violence_forms=[sg])
+    ActionFactory(violence_forms=[ViolenceForm.objects.get(code="VGV")])
+    all_actions = coordinator_client.get(reverse("evaluations:dashboard"))
+    filtered = coordinator_client.get(reverse("evaluations:dashboard"), {"violence_form": sg.pk})
+    assert all_actions.context["d"].actions_count == 2
+    assert filtered.context["d"].actions_count == 1
+    assert "(gefilterd)" in filtered.text
+
+
+def test_htmx_filter_returns_only_the_panels(coordinator_client, plan):
+    response = coordinator_client.get(
+        reverse("evaluations:dashboard"), headers={"HX-Request": "true", "HX-Target": "panels"}
+    )
+    assert response.text.lstrip().startswith('<div id="panels"')
+
+
+@pytest.mark.parametrize("size", [20, 120])
+def test_dashboard_query_count_is_fixed(
+    coordinator_client, plan, settings, size, django_assert_num_queries
+):
+    settings.DEBUG = True
+    demo_load(actions=size, seed=4)
+    demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
+    # session, user, plan, 4 filter choice lists, indicator count, indicator page,
+    # values of those indicators, action count, round, fiche totals, per administration,
+    # per minister, outstanding fiches, 6 progress groupings, late (list), incomplete
+    # (list), strategic goals, 2 matrices (+2 row lists), overlap keys, overlap candidates
+    # with their forms and groups (the demo always has some overlap)
+    with django_assert_num_queries(33):
+        response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
+    assert response.context["d"].actions_count == size
+    assert response.context["d"].coverage.overlaps
+
+
+def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
+    ActionFactory(title="=HYPERLINK(1)", lead_minister=None)
+    response = coordinator_client.get(
+        reverse("evaluations:dashboard-csv", args=["incomplete"]), {"year": 2026}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    assert "'=HYPERLINK(1)" in content
+
+
+def test_unknown_csv_table_is_404(coordinator_client, plan):
+    response = coordinator_client.get(reverse("evaluations:dashboard-csv", args=["nope"]))
+    assert response.status_code == 404
+
+
+def test_dashboard_requires_login(client, plan):
+    response = client.get(reverse("evaluations:dashboard"))
+    assert response.status_code == 302
+
+
+def test_reader_sees_the_dashboard(reader_client, plan):
+    assert reader_client.get(reverse("evaluations:dashboard")).status_code == 200
+
+
+def test_trend_chart_is_accessible_svg(coordinator_client, plan, coordinator):
+    action = ActionFactory()
+    indicator_save(
+        action=action,
+        user=coordinator,
+        data={
+            "name": "Bereik <b>vet</b>",
+            "kind": "quantitative",
+            "unit": "aantal",
+            "baseline_value": 10,
+            "baseline_year": 2025,
+            "target_value": 50,
+            "target_year": 2029,
+        },
+    )
+    response = coordinator_client.get(reverse("evaluations:dashboard"))
+    text = response.text
+    assert 'role="img"' in text
+    assert "Nulmeting 10 aantal in 2025." in text
+    assert "Bereik &lt;b&gt;vet&lt;/b&gt;" in text
+    assert "<b>vet</b>" not in text
