@@ -11,6 +11,8 @@ from actionplan.models import Plan, Role
 from actionplan.services import plan_load
 from tests.factories import AdministrationFactory, UserFactory
 
+pytest_plugins = ["tests.browser"]
+
 PLAN_FILE = Path(__file__).resolve().parent.parent / "actionplan" / "data" / "plan.json"
 
 

@@ -13,3 +13,6 @@ os.environ.setdefault("SECURE", "0")
 os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 
 from actionplan.settings import *  # noqa: E402,F403
+
+# WhiteNoise expects STATIC_ROOT to exist; tests serve from the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
