@@ -12,6 +12,7 @@ NAVIGATION = [
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),
+    ("evaluations:reports", _("Rapporten"), "all"),
 ]
 
 

@@ -219,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStatusEnum": "fiches.models.RoundStatus",
+        "ReportStatusEnum": "evaluations.models.ReportStatus",
+        "FicheStateEnum": "fiches.models.FicheState",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------
@@ -229,7 +234,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Above the longest hard time limit, so that a late-acked job is not redelivered
         # while it still runs.
-        "visibility_timeout": 3600,
+        "visibility_timeout": 3600,  # > REPORT_TIME_LIMIT and CELERY_TASK_TIME_LIMIT
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -249,6 +254,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 512_000  # KiB
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Report jobs: a 200-action report takes well under a minute; the hard limit leaves room.
+REPORT_SOFT_TIME_LIMIT: int = env_int("REPORT_SOFT_TIME_LIMIT", 540)
+REPORT_TIME_LIMIT: int = env_int("REPORT_TIME_LIMIT", 600)
+CELERY_BEAT_SCHEDULE = {
+    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 300.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Logging ---------------------------------------------------------------------------
@@ -257,6 +268,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint announces every page it lays out; the report row shows progress instead.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from actionplan import api, views
 from evaluations.api import StatsView
+from evaluations.api import register as register_reports
 from fiches.api import register as register_fiches
 from indicators.api import register as register_indicators
 
@@ -23,6 +24,7 @@ router.register("administrations", api.AdministrationViewSet)
 
 register_fiches(router)
 register_indicators(router)
+register_reports(router)
 
 app_urls = (
     [

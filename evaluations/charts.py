@@ -16,6 +16,14 @@ from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 480, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
+# Colours as attributes, not classes: the PDF renderer draws SVG without the page's CSS.
+AXIS = ' stroke="#4a5360" stroke-width="1"'
+TEXT = ' font-size="11" fill="#1b1f24"'
+TARGET = ' stroke="#17643a" stroke-width="2" stroke-dasharray="6 4"'
+TARGET_TEXT = ' font-size="11" fill="#17643a"'
+SERIES = ' fill="none" stroke="#0b4f8a" stroke-width="2.5"'
+BASELINE = ' fill="#ffffff" stroke="#0b4f8a" stroke-width="2"'
+BAR_COLOURS = ["#0b4f8a", "#17643a", "#8a4b00", "#4a5360", "#a4161a", "#6b7480"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ def trend_chart(
     # Axes and year ticks.
     parts.append(
         format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/>',
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"' + AXIS + "/>",
             LEFT,
             HEIGHT - BOTTOM,
             WIDTH - RIGHT,
@@ -74,13 +82,17 @@ def trend_chart(
     )
     parts.append(
         format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/>', LEFT, TOP, LEFT, HEIGHT - BOTTOM
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"' + AXIS + "/>",
+            LEFT,
+            TOP,
+            LEFT,
+            HEIGHT - BOTTOM,
         )
     )
     parts.append(
         format_html_join(
             "",
-            '<text x="{}" y="{}" class="tick" text-anchor="middle">{}</text>',
+            '<text x="{}" y="{}" class="tick" text-anchor="middle"' + TEXT + ">{}</text>",
             (
                 (f"{x(year):.1f}", HEIGHT - BOTTOM + 16, year)
                 for year in range(y_min_year, y_max_year + 1)
@@ -91,7 +103,7 @@ def trend_chart(
         value = v_min + fraction * (v_max - v_min)
         parts.append(
             format_html(
-                '<text x="{}" y="{}" class="tick" text-anchor="end">{}</text>',
+                '<text x="{}" y="{}" class="tick" text-anchor="end"' + TEXT + ">{}</text>",
                 LEFT - 6,
                 f"{y(value) + 4:.1f}",
                 _fmt(value),
@@ -100,8 +112,10 @@ def trend_chart(
     if target is not None:
         parts.append(
             format_html(
-                '<line x1="{}" y1="{}" x2="{}" y2="{}" class="target"/>'
-                '<text x="{}" y="{}" class="label" text-anchor="end">{} {}</text>',
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" class="target"' + TARGET + "/>"
+                '<text x="{}" y="{}" class="label" text-anchor="end"'
+                + TARGET_TEXT
+                + ">{} {}</text>",
                 LEFT,
                 f"{y(target.value):.1f}",
                 WIDTH - RIGHT,
@@ -118,14 +132,14 @@ def trend_chart(
     if len(series) > 1:
         parts.append(
             format_html(
-                '<polyline points="{}" class="series"/>',
+                '<polyline points="{}" class="series"' + SERIES + "/>",
                 " ".join(f"{x(p.year):.1f},{y(p.value):.1f}" for p in series),
             )
         )
     if baseline is not None:
         parts.append(
             format_html(
-                '<circle cx="{}" cy="{}" r="5" class="baseline"/>',
+                '<circle cx="{}" cy="{}" r="5" class="baseline"' + BASELINE + "/>",
                 f"{x(baseline.year):.1f}",
                 f"{y(baseline.value):.1f}",
             )
@@ -133,7 +147,7 @@ def trend_chart(
     parts.append(
         format_html_join(
             "",
-            '<circle cx="{}" cy="{}" r="4" class="point"/>',
+            '<circle cx="{}" cy="{}" r="4" class="point" fill="#0b4f8a"/>',
             ((f"{x(p.year):.1f}", f"{y(p.value):.1f}") for p in points),
         )
     )
@@ -198,9 +212,9 @@ def bar_chart(
     largest = max(value for _label, value in rows) or 1
     bars = format_html_join(
         "",
-        '<text x="{}" y="{}" class="label" text-anchor="end">{}</text>'
-        '<rect x="{}" y="{}" width="{}" height="{}" class="bar bar-{}"/>'
-        '<text x="{}" y="{}" class="label">{}</text>',
+        '<text x="{}" y="{}" class="label" text-anchor="end"' + TEXT + ">{}"
+        '</text><rect x="{}" y="{}" width="{}" height="{}" class="bar" fill="{}"/>'
+        '<text x="{}" y="{}" class="label"' + TEXT + ">{}</text>",
         (
             (
                 label_width - 6,

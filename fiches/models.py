@@ -147,22 +147,28 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         if not user.is_authenticated or not user.is_active:
             return Q(pk__in=[])
         if user.is_coordinator:
-            return Q()
+            # Not Q(): an empty Q disappears when OR-ed with another condition.
+            return Q(pk__isnull=False)
         if user.is_editor:
             return Q(_member_of(user, "action__lead_administration_id"))
         return Q(pk__in=[])
 
-    @classmethod
-    def edit_condition(cls, user: User) -> Q:
+    @staticmethod
+    def edit_condition(user: User) -> Q:
         """Authors edit drafts and returned fiches."""
-        return Q(state__in=EDITABLE_STATES) & cls.author_condition(user)
+        return Q(state__in=EDITABLE_STATES) & FicheQuerySet.author_condition(user)
+
+    @staticmethod
+    def co_lead_condition(user: User) -> Q:
+        """Editors of an administration that co-leads the action."""
+        if not user.is_authenticated or not user.is_active or not user.is_editor:
+            return Q(pk__in=[])
+        return Q(_co_lead_of(user))
 
     @staticmethod
     def contribute_condition(user: User) -> Q:
         """Co-lead administrations add their contribution while the fiche is editable."""
-        if not user.is_authenticated or not user.is_active or not user.is_editor:
-            return Q(pk__in=[])
-        return Q(state__in=EDITABLE_STATES) & Q(_co_lead_of(user))
+        return Q(state__in=EDITABLE_STATES) & FicheQuerySet.co_lead_condition(user)
 
     def with_permissions(self, user: User) -> FicheQuerySet:
         """Annotate ``can_edit``, ``can_contribute`` and ``can_review`` for ``user``."""
@@ -174,6 +180,11 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
                 self.contribute_condition(user), output_field=models.BooleanField()
             ),
             can_review=Value(bool(getattr(user, "is_coordinator", False))),
+            # Authors and co-leads may make a PDF of the fiche (evaluations.services).
+            can_pdf=ExpressionWrapper(
+                self.author_condition(user) | self.co_lead_condition(user),
+                output_field=models.BooleanField(),
+            ),
         )
 
 

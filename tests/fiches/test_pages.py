@@ -81,8 +81,8 @@ def test_fiche_form_query_count_is_fixed(
         )
     client.force_login(editor_a)
     # session, user, fiche (+ permissions), contributions, review steps, co-leads,
-    # indicators, values, previous approved fiche
-    with django_assert_num_queries(9):
+    # indicators, values, previous approved fiche, the fiche's PDFs
+    with django_assert_num_queries(10):
         response = client.get(reverse("fiches:detail", args=[fiche.pk]))
     assert response.text.count("Geen gegevens beschikbaar") == indicators
 

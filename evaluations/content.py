@@ -1,0 +1,262 @@
+"""What goes into an evaluation report: loaded in a fixed number of queries.
+
+Only approved fiches up to the reference year count; the report says how many were not
+(yet) approved.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
+from actionplan.selectors import actions_with_relations
+from evaluations import selectors
+from evaluations.charts import bar_chart, trend_chart
+from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
+from fiches.models import Fiche, FicheState, ProgressStatus
+from indicators.models import Indicator, IndicatorValue
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    values: dict[int, IndicatorValue]
+    latest: IndicatorValue | None
+    progress: Decimal | None
+
+    def value_for(self, year: int) -> IndicatorValue | None:
+        return self.values.get(year)
+
+
+@dataclass
+class ActionSection:
+    action: Action
+    fiche: Fiche | None
+    indicators: list[IndicatorRow]
+    adjustments: list[dict[str, Any]]
+
+    @property
+    def progress_label(self) -> str:
+        if self.fiche is None or not self.fiche.progress_status:
+            return _("nog geen goedgekeurde fiche")
+        return str(ProgressStatus(self.fiche.progress_status).label)
+
+
+@dataclass
+class GoalSection:
+    goal: OperationalGoal
+    actions: list[ActionSection] = field(default_factory=list)
+
+
+@dataclass
+class StrategicSection:
+    goal: StrategicGoal
+    finding: Finding | None
+    operational_goals: list[GoalSection] = field(default_factory=list)
+    impact_rows: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def average_progress(self) -> Decimal | None:
+        values = [min(r.progress, Decimal(100)) for r in self.impact_rows if r.progress is not None]
+        return (sum(values) / len(values)).quantize(Decimal("0.1")) if values else None
+
+
+@dataclass
+class ReportContent:
+    plan: Plan
+    kind: str
+    kind_label: str
+    year: int
+    years: list[int]
+    made_at: Any
+    made_by: str
+    narrative: Narrative | None
+    strategic: list[StrategicSection]
+    by_minister: list[tuple[str, list[Action]]]
+    unapproved: int
+    approved: int
+    progress_totals: dict[str, int]
+    progress_chart: Any
+    coverage: selectors.Coverage
+    completed_pct: int
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == ReportKind.FINAL
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(g.actions) for s in self.strategic for g in s.operational_goals)
+
+
+def report_content(report: EvaluationReport) -> ReportContent:
+    plan = report.plan
+    year = report.year
+    actions = list(
+        actions_with_relations(Action.objects.for_plan(plan)).order_by(
+            "operational_goal__strategic_goal__number", "operational_goal__number", "number"
+        )
+    )
+    action_ids = [a.pk for a in actions]
+    fiches: dict[int, Fiche] = {}
+    for fiche in Fiche.objects.filter(
+        action__in=action_ids, state=FicheState.APPROVED, year__lte=year
+    ).order_by("action_id", "-year"):
+        fiches.setdefault(fiche.action_id, fiche)
+    unapproved = (
+        Fiche.objects.filter(action__in=action_ids, year__lte=year)
+        .exclude(state=FicheState.APPROVED)
+        .count()
+    )
+    rows = _indicator_rows(action_ids, year)
+    adjustments = _adjustments(action_ids, plan)
+
+    narrative = (
+        Narrative.objects.filter(plan=plan, kind=report.kind, year=year)
+        .prefetch_related("findings")
+        .first()
+    )
+    findings = {f.strategic_goal_id: f for f in narrative.findings.all()} if narrative else {}
+    goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
+    sections = {g.pk: StrategicSection(g, findings.get(g.pk)) for g in goals}
+    od_sections: dict[int, GoalSection] = {}
+    for action in actions:
+        od = action.operational_goal
+        if od.pk not in od_sections:
+            od_sections[od.pk] = GoalSection(od)
+            sections[od.strategic_goal_id].operational_goals.append(od_sections[od.pk])
+        action_rows = rows.get(action.pk, [])
+        od_sections[od.pk].actions.append(
+            ActionSection(
+                action, fiches.get(action.pk), action_rows, adjustments.get(action.pk, [])
+            )
+        )
+        sections[od.strategic_goal_id].impact_rows.extend(action_rows)
+
+    by_minister: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        name = action.lead_minister.name if action.lead_minister else _("Zonder trekkende minister")
+        by_minister[name].append(action)
+
+    as_of = selectors.AsOf.for_year(year)
+    progress = selectors.progress(Action.objects.for_plan(plan), as_of, limit=0)
+    totals = progress.totals.counts
+    return ReportContent(
+        plan=plan,
+        kind=report.kind,
+        kind_label=report.get_kind_display(),
+        year=year,
+        years=[y for y in plan.years if y <= year],
+        made_at=timezone.localtime(),
+        made_by=(report.requested_by.get_full_name() or report.requested_by.username)
+        if report.requested_by
+        else plan.coordinating_agency,
+        narrative=narrative,
+        strategic=[sections[g.pk] for g in goals],
+        by_minister=sorted(by_minister.items(), key=lambda item: str(item[0])),
+        unapproved=unapproved,
+        approved=len(fiches),
+        progress_totals=totals,
+        progress_chart=bar_chart(
+            chart_id="progress-total",
+            title=_("Acties per voortgangsstatus"),
+            rows=[(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS],
+            unit=_("acties"),
+        ),
+        coverage=selectors.coverage(plan, Action.objects.for_plan(plan)),
+        completed_pct=progress.totals.completed_pct,
+    )
+
+
+def _indicator_rows(action_ids: list[int], year: int) -> dict[int, list[IndicatorRow]]:
+    values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
+    for value in IndicatorValue.objects.filter(
+        indicator__action__in=action_ids, year__lte=year
+    ).order_by("year"):
+        values[value.indicator_id][value.year] = value
+    rows: dict[int, list[IndicatorRow]] = defaultdict(list)
+    for indicator in Indicator.objects.filter(action__in=action_ids):
+        series = values.get(indicator.pk, {})
+        numbers = [v for v in series.values() if v.value is not None]
+        latest = numbers[-1] if numbers else None
+        rows[indicator.action_id].append(
+            IndicatorRow(
+                indicator, series, latest, indicator.progress(latest.value if latest else None)
+            )
+        )
+    return rows
+
+
+def _adjustments(action_ids: list[int], plan: Plan) -> dict[int, list[dict[str, Any]]]:
+    """Changes to actions that carry a reason (*bijsturing*), oldest first."""
+    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    records = (
+        Action.history.filter(id__in=action_ids, history_type="~")
+        .exclude(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
+        .exclude(history_change_reason__in=["load_demo", "test"])
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    for record in records:
+        user = record.history_user
+        result[record.id].append(
+            {
+                "date": record.history_date,
+                "reason": record.history_change_reason,
+                "user": (user.get_full_name() or user.username) if user else "",
+            }
+        )
+    return result
+
+
+def fiche_content(report: EvaluationReport) -> dict[str, Any]:
+    """The content of a single fiche's PDF."""
+    fiche = (
+        Fiche.objects.select_related(
+            "action__operational_goal__strategic_goal",
+            "action__lead_minister",
+            "action__lead_administration",
+            "round",
+            "updated_by",
+        )
+        .prefetch_related("contributions__administration")
+        .get(pk=report.fiche_id)
+    )
+    action = actions_with_relations().get(pk=fiche.action_id)
+    rows = _indicator_rows([action.pk], fiche.year).get(action.pk, [])
+    charts = [
+        trend_chart(
+            chart_id=f"trend-{row.indicator.pk}",
+            title=row.indicator.name,
+            unit=row.indicator.unit,
+            points=[
+                selectors.TrendPoint(v.year, v.value)
+                for v in row.values.values()
+                if v.value is not None
+            ],
+            baseline=selectors.TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
+            if row.indicator.baseline_value is not None and row.indicator.baseline_year
+            else None,
+            target=selectors.TrendPoint(row.indicator.target_year, row.indicator.target_value)
+            if row.indicator.target_value is not None and row.indicator.target_year
+            else None,
+        )
+        for row in rows
+        if row.indicator.is_quantitative
+    ]
+    return {
+        "fiche": fiche,
+        "action": action,
+        "rows": rows,
+        "charts": charts,
+        "years": [y for y in action.plan.years if y <= fiche.year],
+        "made_at": timezone.localtime(),
+        "plan": action.plan,
+    }

@@ -1,0 +1,172 @@
+"""Report pages: list and request, live progress, download, retry, narratives, fiche PDFs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actionplan.models import StrategicGoal
+from actionplan.selectors import plan_current
+from evaluations import services
+from evaluations.forms import NarrativeForm, ReportRequestForm
+from evaluations.models import EvaluationReport, Narrative, ReportKind, ReportStatus
+from fiches.models import Fiche
+
+
+def _reports(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return EvaluationReport.objects.visible_to(request.user).select_related(
+        "requested_by", "fiche__action"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    plan = plan_current(request.GET.get("plan"))
+    form = ReportRequestForm(request.POST or None, plan=plan)
+    if request.method == "POST":
+        if not request.user.is_coordinator:
+            raise PermissionDenied(_("Alleen de coördinator vraagt evaluatierapporten aan."))
+        if form.is_valid():
+            report = services.report_request(
+                plan=plan,
+                kind=form.cleaned_data["kind"],
+                year=form.cleaned_data["year"],
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("%(report)s is aangevraagd; het wordt nu opgemaakt.")
+                % {"report": report.get_kind_display().capitalize()},
+            )
+            return redirect("evaluations:reports")
+    services.reports_mark_stale()
+    page = Paginator(_reports(request).exclude(kind=ReportKind.FICHE), 25).get_page(
+        request.GET.get("page")
+    )
+    narratives = Narrative.objects.filter(plan=plan).select_related("updated_by")
+    return render(
+        request,
+        "evaluations/reports.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "narratives": narratives,
+            "kinds": [(k, v) for k, v in ReportKind.choices if k != ReportKind.FICHE],
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def report_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One row, polled by htmx while the report is queued or running."""
+    report = get_object_or_404(_reports(request), pk=pk)
+    return render(request, "evaluations/partials/report_row.html", {"report": report})
+
+
+@require_GET
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise Http404(_("Dit rapport is (nog) niet klaar."))
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.filename,
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
+    try:
+        services.report_retry(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Het rapport wordt opnieuw opgemaakt."))
+    if report.fiche_id:
+        return redirect("fiches:detail", pk=report.fiche_id)
+    return redirect("evaluations:reports")
+
+
+@require_http_methods(["GET", "POST"])
+def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator schrijft de evaluatieteksten."))
+    plan = plan_current(request.GET.get("plan"))
+    if kind not in services.EVALUATION_KINDS or year not in plan.years:
+        raise Http404(_("Onbekende evaluatie."))
+    goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
+    narrative = (
+        Narrative.objects.filter(plan=plan, kind=kind, year=year)
+        .prefetch_related("findings")
+        .first()
+    )
+    final = kind == ReportKind.FINAL
+    initial: dict = {"version": narrative.version if narrative else 1}
+    if narrative:
+        initial.update(
+            summary=narrative.summary,
+            recommendations=narrative.recommendations,
+            impact_analysis=narrative.impact_analysis,
+        )
+        for finding in narrative.findings.all():
+            initial[f"finding-{finding.strategic_goal_id}"] = finding.text
+            initial[f"impact-{finding.strategic_goal_id}"] = finding.impact
+    form = NarrativeForm(request.POST or None, initial=initial, goals=goals, final=final)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.narrative_save(
+                plan=plan,
+                kind=kind,
+                year=year,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                fields={
+                    k: form.cleaned_data[k]
+                    for k in ("summary", "recommendations", "impact_analysis")
+                    if k in form.fields
+                },
+                findings=form.findings(),
+            )
+        except services.NarrativeConflict as exc:
+            conflict = exc.current
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form = NarrativeForm(data, goals=goals, final=final)
+            form.is_valid()
+        else:
+            messages.success(request, _("De evaluatieteksten zijn bewaard."))
+            return redirect("evaluations:reports")
+    kind_label = dict(ReportKind.choices)[kind]
+    return render(
+        request,
+        "evaluations/narrative_form.html",
+        {
+            "form": form,
+            "kind_label": kind_label,
+            "year": year,
+            "conflict": conflict,
+            "narrative": narrative,
+        },
+        status=409 if conflict else (422 if request.method == "POST" else 200),
+    )
+
+
+@require_POST
+def fiche_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    fiche = get_object_or_404(
+        Fiche.objects.visible_to(request.user).select_related("action__plan"), pk=pk
+    )
+    services.fiche_pdf_request(fiche=fiche, user=request.user)
+    messages.success(request, _("De PDF van deze fiche wordt opgemaakt."))
+    return redirect("fiches:detail", pk=pk)

@@ -1,0 +1,29 @@
+"""Celery jobs of the evaluation reports: thin, idempotent, with time limits."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from evaluations import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT,
+)
+def build_report(report_id: int) -> None:
+    """Build one report; its row says how it went (status, progress, file or error)."""
+    try:
+        services.report_build(report_id)
+    except Exception:
+        # The reason is on the row; the exception is not retried automatically: the
+        # coordinator decides with the retry button.
+        return
+
+
+@shared_task(soft_time_limit=60, time_limit=120)
+def mark_stale_reports() -> int:
+    return services.reports_mark_stale()
