@@ -34,15 +34,22 @@ def open_rounds() -> QuerySet[ReportingRound]:
     return ReportingRound.objects.filter(status=RoundStatus.OPEN)
 
 
-def my_fiches(user: User, *, state: str = "", year: int | None = None) -> QuerySet[Fiche]:
+def my_fiches(
+    user: User,
+    *,
+    state: str = "",
+    year: int | None = None,
+    administration: int | None = None,
+    minister: int | None = None,
+) -> QuerySet[Fiche]:
     """ "Mijn fiches": the open round's fiches of the user's administration(s).
 
     Editors see the fiches their administration leads or co-leads; coordinators and readers
-    see all of them.
+    see all of them. With a ``year`` the list shows that year's fiches, open round or not
+    (the dashboard links here); ``administration`` and ``minister`` narrow to a lead.
     """
-    fiches = fiche_base(user).filter(round__status=RoundStatus.OPEN)
-    if year:
-        fiches = fiches.filter(year=year)
+    fiches = fiche_base(user)
+    fiches = fiches.filter(year=year) if year else fiches.filter(round__status=RoundStatus.OPEN)
     if user.is_editor:
         fiches = fiches.filter(
             Q(pk__in=Fiche.objects.led_by(user).values("pk"))
@@ -50,6 +57,10 @@ def my_fiches(user: User, *, state: str = "", year: int | None = None) -> QueryS
         )
     if state:
         fiches = fiches.filter(state=state)
+    if administration:
+        fiches = fiches.filter(action__lead_administration_id=administration)
+    if minister:
+        fiches = fiches.filter(action__lead_minister_id=minister)
     return fiches
 
 

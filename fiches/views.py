@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,8 +36,17 @@ def my_fiches(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in FicheState.values:
         state = ""
-    fiches = selectors.my_fiches(request.user, state=state)
+    numbers = {name: _int_param(request, name) for name in ("year", "administration", "minister")}
+    fiches = selectors.my_fiches(request.user, state=state, **numbers)
     page = _paginate(request, fiches)
+    export_query = QueryDict(mutable=True)
+    for name, value in (
+        ("state", state),
+        ("year", numbers["year"]),
+        ("administration", numbers["administration"]),
+    ):
+        if value:
+            export_query[name] = str(value)
     return render(
         request,
         "fiches/my_fiches.html",
@@ -47,8 +56,17 @@ def my_fiches(request: HttpRequest) -> HttpResponse:
             "states": FicheState.choices,
             "today": timezone.localdate(),
             "rounds": list(selectors.open_rounds()),
+            "filters": {k: v for k, v in numbers.items() if v},
+            "export_query": export_query.urlencode(),
         },
     )
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
 
 
 @require_GET

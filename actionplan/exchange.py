@@ -1,0 +1,431 @@
+"""The action list as a spreadsheet: export, and import with a dry run.
+
+An import first checks every row (unknown minister or administration, duplicate code, year
+outside the plan, missing values...) and says per row what it would do; applying writes
+everything in one transaction or nothing, with the file name as history reason. An export
+imported unchanged changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from actionplan.history import bulk_m2m_history
+from actionplan.models import (
+    Action,
+    Administration,
+    AttentionPoint,
+    Minister,
+    OperationalGoal,
+    Plan,
+    RelatedPlan,
+    TargetGroup,
+    User,
+    ViolenceForm,
+)
+from actionplan.selectors import actions_with_relations
+from actionplan.services import ACTION_M2M_FIELDS, action_save
+from actionplan.spreadsheets import Table, require_columns
+
+LIST_SEPARATOR = "; "
+CODE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+# (field, column header). The header is what users see; it is also what the import reads.
+ACTION_COLUMNS: list[tuple[str, str]] = [
+    ("code", "Code"),
+    ("title", "Titel"),
+    ("description", "Omschrijving"),
+    ("operational_goal", "Operationele doelstelling"),
+    ("lead_minister", "Trekkende minister"),
+    ("co_lead_ministers", "Meewerkende ministers"),
+    ("lead_administration", "Trekkende administratie"),
+    ("co_lead_administrations", "Meewerkende administraties"),
+    ("partners", "Partners"),
+    ("start_year", "Startjaar"),
+    ("start_quarter", "Startkwartaal"),
+    ("end_year", "Eindjaar"),
+    ("end_quarter", "Eindkwartaal"),
+    ("violence_forms", "Vormen van geweld"),
+    ("target_groups", "Doelgroepen"),
+    ("attention_points", "Beleidsaandachtspunten"),
+    ("related_plans", "Gerelateerde plannen"),
+]
+HEADER = [label for _name, label in ACTION_COLUMNS]
+LABEL = dict(ACTION_COLUMNS)
+REQUIRED = {"code", "title", "start_year", "end_year"}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    applied: bool = False
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append({"row": row, "column": column, "message": message})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+            "changes": self.changes,
+            "applied": self.applied,
+        }
+
+
+# --- Export ----------------------------------------------------------------------------
+
+
+def _names(items: Iterable[Any], attr: str) -> str:
+    return LIST_SEPARATOR.join(str(getattr(item, attr)) for item in items)
+
+
+def action_rows(actions: QuerySet[Action]) -> Iterable[list[Any]]:
+    """One row per action, in the columns of ACTION_COLUMNS (7 queries in all)."""
+    for a in actions_with_relations(actions):
+        yield [
+            a.code,
+            a.title,
+            a.description,
+            a.operational_goal.code,
+            a.lead_minister.name if a.lead_minister else "",
+            _names(a.co_lead_ministers.all(), "name"),
+            a.lead_administration.code if a.lead_administration else "",
+            _names(a.co_lead_administrations.all(), "code"),
+            a.partners,
+            a.start_year,
+            a.start_quarter,
+            a.end_year,
+            a.end_quarter,
+            _names(a.violence_forms.all(), "code"),
+            _names(a.target_groups.all(), "code"),
+            _names(a.attention_points.all(), "code"),
+            _names(a.related_plans.all(), "code"),
+        ]
+
+
+# --- Import ----------------------------------------------------------------------------
+
+
+class _Lookups:
+    """Every reference the rows may name, loaded once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.ministers = {m.name.lower(): m for m in Minister.objects.all()}
+        self.administrations = {a.code.lower(): a for a in Administration.objects.all()}
+        self.forms = {f.code.lower(): f for f in ViolenceForm.objects.all()}
+        self.groups = {g.code.lower(): g for g in TargetGroup.objects.all()}
+        self.points = {p.code.lower(): p for p in AttentionPoint.objects.all()}
+        self.related = {r.code.lower(): r for r in RelatedPlan.objects.all()}
+        self.goals = {
+            g.code: g
+            for g in OperationalGoal.objects.filter(strategic_goal__plan=plan).select_related(
+                "strategic_goal"
+            )
+        }
+
+    def many(self, name: str) -> dict[str, Any]:
+        return {
+            "co_lead_ministers": self.ministers,
+            "co_lead_administrations": self.administrations,
+            "violence_forms": self.forms,
+            "target_groups": self.groups,
+            "attention_points": self.points,
+            "related_plans": self.related,
+        }[name]
+
+
+UNKNOWN = {
+    "lead_minister": "Onbekende minister: %(v)s.",
+    "co_lead_ministers": "Onbekende minister: %(v)s.",
+    "lead_administration": "Onbekende administratie: %(v)s.",
+    "co_lead_administrations": "Onbekende administratie: %(v)s.",
+    "violence_forms": "Onbekende vorm van geweld: %(v)s.",
+    "target_groups": "Onbekende doelgroep: %(v)s.",
+    "attention_points": "Onbekend beleidsaandachtspunt: %(v)s.",
+    "related_plans": "Onbekend gerelateerd plan: %(v)s.",
+}
+
+
+@dataclass
+class _Row:
+    number: int
+    code: str
+    goal: OperationalGoal
+    values: dict[str, Any]
+    m2m: dict[str, list[Any]]
+
+
+def _parse_row(
+    number: int, cells: dict[str, str], plan: Plan, lookups: _Lookups, result: ImportResult
+) -> _Row | None:
+    before = len(result.errors)
+
+    def err(name: str, message: str) -> None:
+        result.error(number, LABEL[name], message)
+
+    for name in REQUIRED:
+        if not cells[name]:
+            err(name, _("Verplichte waarde ontbreekt."))
+    code = cells["code"]
+    match = CODE.match(code)
+    goal = None
+    if code and not match:
+        err("code", _("Een actiecode heeft de vorm 1.2.3."))
+    elif match:
+        goal = lookups.goals.get(f"{match[1]}.{match[2]}")
+        if goal is None:
+            err(
+                "code",
+                _("Operationele doelstelling %(od)s bestaat niet in dit plan.")
+                % {"od": f"{match[1]}.{match[2]}"},
+            )
+        elif cells["operational_goal"] and cells["operational_goal"] != goal.code:
+            err("operational_goal", _("Past niet bij de code (%(od)s).") % {"od": goal.code})
+    values: dict[str, Any] = {
+        "title": cells["title"],
+        "description": cells["description"],
+        "partners": cells["partners"],
+    }
+    if len(cells["title"]) > 500:
+        err("title", _("De titel is langer dan 500 tekens."))
+    for name, default in (
+        ("start_year", None),
+        ("end_year", None),
+        ("start_quarter", 1),
+        ("end_quarter", 4),
+    ):
+        raw = cells[name]
+        if not raw:
+            values[name] = default
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            err(name, _("Geef een geheel getal, geen ‘%(v)s’.") % {"v": raw})
+            continue
+        if name.endswith("year") and values[name] not in plan.years:
+            err(
+                name,
+                _("Het jaar %(y)s ligt buiten de looptijd van het plan (%(a)s–%(b)s).")
+                % {"y": values[name], "a": plan.start_year, "b": plan.end_year},
+            )
+        if name.endswith("quarter") and not 1 <= values[name] <= 4:
+            err(name, _("Een kwartaal ligt tussen 1 en 4."))
+    if (
+        isinstance(values.get("start_year"), int)
+        and isinstance(values.get("end_year"), int)
+        and (values["end_year"], values.get("end_quarter") or 4)
+        < (values["start_year"], values.get("start_quarter") or 1)
+    ):
+        err("end_year", _("Het einde van de actie ligt voor het begin."))
+    for name, table in (
+        ("lead_minister", lookups.ministers),
+        ("lead_administration", lookups.administrations),
+    ):
+        raw = cells[name]
+        values[name] = None
+        if raw:
+            values[name] = table.get(raw.lower())
+            if values[name] is None:
+                err(name, _(UNKNOWN[name]) % {"v": raw})
+    m2m: dict[str, list[Any]] = {}
+    for name in ACTION_M2M_FIELDS:
+        table = lookups.many(name)
+        items = []
+        for raw in (part.strip() for part in re.split(r"[;\n]", cells[name])):
+            if not raw:
+                continue
+            item = table.get(raw.lower())
+            if item is None:
+                err(name, _(UNKNOWN[name]) % {"v": raw})
+            elif item not in items:
+                items.append(item)
+        m2m[name] = items
+    if len(result.errors) > before or goal is None:
+        return None
+    return _Row(number, code, goal, values, m2m)
+
+
+def _current(action: Action) -> tuple[dict[str, Any], dict[str, set[int]]]:
+    values = {
+        "title": action.title,
+        "description": action.description,
+        "partners": action.partners,
+        "start_year": action.start_year,
+        "end_year": action.end_year,
+        "start_quarter": action.start_quarter,
+        "end_quarter": action.end_quarter,
+        "lead_minister": action.lead_minister_id,
+        "lead_administration": action.lead_administration_id,
+    }
+    m2m = {name: {o.pk for o in getattr(action, name).all()} for name in ACTION_M2M_FIELDS}
+    return values, m2m
+
+
+def _differences(action: Action, row: _Row) -> list[str]:
+    values, m2m = _current(action)
+    changed = []
+    for name, current in values.items():
+        new = row.values[name]
+        new = new.pk if hasattr(new, "pk") else new
+        if current != new:
+            changed.append(LABEL[name])
+    for name, current_ids in m2m.items():
+        if current_ids != {o.pk for o in row.m2m[name]}:
+            changed.append(LABEL[name])
+    return changed
+
+
+def actions_import(
+    *,
+    table: Table,
+    plan: Plan,
+    user: User,
+    filename: str,
+    dry_run: bool,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Check (and unless ``dry_run``, apply) an action list. All or nothing."""
+    if not user.is_coordinator:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Alleen de coördinator importeert acties."))
+    positions = require_columns(table, HEADER)
+    result = ImportResult()
+    lookups = _Lookups(plan)
+    existing = {a.code: a for a in actions_with_relations(Action.objects.for_plan(plan))}
+    seen: dict[str, int] = {}
+    parsed: list[tuple[_Row, Action | None]] = []
+    for index, cells_list in enumerate(table.rows, start=2):
+        if not any(cells_list):
+            continue
+        cells = {name: cells_list[positions[label.lower()]] for name, label in ACTION_COLUMNS}
+        if cells["code"] in seen:
+            result.error(
+                index,
+                LABEL["code"],
+                _("Deze code staat al op rij %(r)s.") % {"r": seen[cells["code"]]},
+            )
+            continue
+        if cells["code"]:
+            seen[cells["code"]] = index
+        row = _parse_row(index, cells, plan, lookups, result)
+        if row is None:
+            continue
+        action = existing.get(row.code)
+        if action is None:
+            result.created += 1
+            result.changes.append(
+                {"row": index, "code": row.code, "change": "create", "fields": []}
+            )
+        else:
+            fields = _differences(action, row)
+            if fields:
+                result.updated += 1
+                result.changes.append(
+                    {"row": index, "code": row.code, "change": "update", "fields": fields}
+                )
+            else:
+                result.unchanged += 1
+                continue
+        parsed.append((row, action))
+        if on_progress and index % 500 == 0:
+            on_progress(int(40 * index / max(len(table.rows), 1)))
+    if result.errors or dry_run:
+        return result
+    _apply(parsed, plan, user, filename, on_progress)
+    result.applied = True
+    return result
+
+
+@transaction.atomic
+def _apply(
+    parsed: list[tuple[_Row, Action | None]],
+    plan: Plan,
+    user: User,
+    filename: str,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    reason = _("import %(file)s") % {"file": filename}
+    new_rows = [row for row, action in parsed if action is None]
+    # New actions in bulk (with their history); changed ones one by one through the service.
+    if new_rows:
+        objects = [
+            Action(
+                operational_goal=row.goal,
+                plan=plan,
+                number=int(row.code.rsplit(".", 1)[1]),
+                code=row.code,
+                **row.values,
+            )
+            for row in new_rows
+        ]
+        for obj in objects:
+            obj.full_clean(
+                exclude=["operational_goal", "plan"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        created = bulk_create_with_history(
+            objects, Action, batch_size=500, default_user=user, default_change_reason=reason
+        )
+        for name in ACTION_M2M_FIELDS:
+            through = getattr(Action, name).through
+            target = getattr(Action, name).field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [
+                    through(action_id=obj.pk, **{f"{target}_id": item.pk})
+                    for obj, row in zip(created, new_rows, strict=True)
+                    for item in row.m2m[name]
+                ],
+                batch_size=2000,
+            )
+        bulk_m2m_history(Action, created)
+    if on_progress:
+        on_progress(70)
+    for row, action in parsed:
+        if action is None:
+            continue
+        for name, value in row.values.items():
+            setattr(action, name, value)
+        action._history_user = user  # type: ignore[attr-defined]
+        action_save(action=action, m2m=row.m2m, reason=reason)
+
+
+def template_rows() -> list[list[Any]]:
+    """An example row for the downloadable template (clearly an example)."""
+    return [
+        [
+            "1.1.99",
+            "Voorbeeldactie (verwijder deze rij)",
+            "SMART-omschrijving van de actie.",
+            "1.1",
+            "",
+            "",
+            "",
+            "",
+            "",
+            2025,
+            1,
+            2029,
+            4,
+            "SG; IFG",
+            "kinderen-en-jongeren",
+            "a",
+            "",
+        ]
+    ]

@@ -1,0 +1,142 @@
+"""Spreadsheet exchange in the API: exports, imports and import jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from actionplan import exports, imports
+from actionplan.models import ImportJob, ImportKind
+from actionplan.selectors import plan_current
+from actionplan.spreadsheets import SpreadsheetError
+
+
+class ExportView(APIView):
+    """Actions, fiches or indicator values as XLSX or CSV, with the filters of the lists."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, kind: str, fmt: str) -> HttpResponse:
+        if kind not in exports.KINDS or fmt not in exports.FORMATS:
+            raise exceptions.NotFound()
+        try:
+            header, rows = exports.export_table(kind, request.query_params, request.user)
+        except exports.InvalidFilter as exc:
+            raise serializers.ValidationError(exc.errors) from exc
+        return exports.spreadsheet_response(kind, fmt, header, rows)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "kind",
+            "filename",
+            "status",
+            "progress",
+            "result",
+            "error",
+            "requested_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+ImportResultSerializer = inline_serializer(
+    name="ImportResult",
+    fields={
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "errors": serializers.ListField(child=serializers.DictField()),
+        "job": serializers.IntegerField(),
+        "status": serializers.CharField(),
+    },
+)
+
+
+class ImportView(APIView):
+    """Upload an XLSX or CSV (`file`) with `dry_run=true|false`. Small files answer at once
+    with the counts and every error; large files answer 202 with the job to poll."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=inline_serializer(
+            name="ImportUpload",
+            fields={"file": serializers.FileField(), "dry_run": serializers.BooleanField()},
+        ),
+        responses={200: ImportResultSerializer, 202: ImportJobSerializer},
+    )
+    def post(self, request: Request, kind: str) -> Response:
+        if kind not in ImportKind.values:
+            raise exceptions.NotFound()
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise serializers.ValidationError({"file": ["Kies een bestand om te importeren."]})
+        dry_run = str(request.data.get("dry_run", "true")).lower() not in (
+            "false",
+            "0",
+            "no",
+            "nee",
+        )
+        plan = plan_current(request.query_params.get("plan"))
+        try:
+            job = imports.import_upload(kind=kind, plan=plan, user=request.user, upload=upload)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except SpreadsheetError as exc:
+            raise serializers.ValidationError({"file": [str(exc)]}) from exc
+        if not imports.runs_inline(job):
+            imports.enqueue(job, apply=False, then_apply=not dry_run)
+            data = ImportJobSerializer(job).data
+            return Response(
+                data,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": reverse("import-job-detail", args=[job.pk], request=request)},
+            )
+        job = imports.import_run(job.pk, apply=False)
+        if not dry_run and job.can_apply:
+            job = imports.import_run(job.pk, apply=True)
+        result = job.result
+        return Response(
+            {
+                "created": result.get("created", 0),
+                "updated": result.get("updated", 0),
+                "unchanged": result.get("unchanged", 0),
+                "errors": result.get("errors", []),
+                "job": job.pk,
+                "status": job.status,
+            },
+            status=status.HTTP_200_OK if not result.get("errors") else status.HTTP_400_BAD_REQUEST,
+        )
+
+
+class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
+    """Imports: your own, or all of them for coordinators."""
+
+    serializer_class = ImportJobSerializer
+    queryset = ImportJob.objects.none()  # for the schema; the real one depends on the user
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        jobs = ImportJob.objects.select_related("requested_by")
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
+            return jobs.none()
+        return jobs if user.is_coordinator else jobs.filter(requested_by=user)
+
+
+def register(router: Any) -> None:
+    router.register("import-jobs", ImportJobViewSet, basename="import-job")

@@ -1,0 +1,112 @@
+"""Spreadsheet import pages: upload, dry run with every error, confirm, follow the job."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actionplan import exchange, exports, imports
+from actionplan.models import ImportJob, ImportKind, ImportStatus
+from actionplan.selectors import plan_current
+from actionplan.spreadsheets import SpreadsheetError
+
+TEMPLATES = {
+    ImportKind.ACTIONS: (exchange.HEADER, exchange.template_rows),
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Bestand (.xlsx of .csv)"),
+        error_messages={"required": gettext_lazy("Kies een bestand om te importeren.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+def _jobs_for(request: HttpRequest):  # type: ignore[no-untyped-def]
+    jobs = ImportJob.objects.select_related("requested_by")
+    return jobs if request.user.is_coordinator else jobs.filter(requested_by=request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in ImportKind.values:
+        raise Http404()
+    if not imports.can_import(request.user, kind):
+        raise PermissionDenied(_("Je mag dit soort gegevens niet importeren."))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = imports.import_upload(
+                kind=kind,
+                plan=plan_current(None),
+                user=request.user,
+                upload=form.cleaned_data["file"],
+            )
+        except SpreadsheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if imports.runs_inline(job):
+                imports.import_run(job.pk, apply=False)
+            else:
+                imports.enqueue(job, apply=False)
+            return redirect("actionplan:import-job", pk=job.pk)
+    recent = _jobs_for(request).filter(kind=kind)[:10]
+    return render(
+        request,
+        "actionplan/import_start.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": ImportKind(kind).label,
+            "recent": recent,
+            "has_template": kind in TEMPLATES,
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    template = "actionplan/import_job.html"
+    if request.htmx:
+        template += "#status"
+    return render(
+        request,
+        template,
+        {"job": job, "result": job.result or {}, "kind_label": job.get_kind_display()},
+    )
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    if job.requested_by_id != request.user.pk and not request.user.is_coordinator:
+        raise PermissionDenied()
+    if not job.can_apply:
+        messages.error(request, _("Deze import kan niet (meer) toegepast worden."))
+        return redirect("actionplan:import-job", pk=pk)
+    if imports.runs_inline(job):
+        job = imports.import_run(job.pk, apply=True)
+        if job.status == ImportStatus.APPLIED:
+            messages.success(request, _("De import is toegepast."))
+        else:
+            messages.error(request, _("Er is intussen iets veranderd: bekijk de nieuwe controle."))
+    else:
+        imports.enqueue(job, apply=True)
+    return redirect("actionplan:import-job", pk=pk)
+
+
+@require_GET
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in TEMPLATES:
+        raise Http404()
+    header, rows = TEMPLATES[kind]
+    return exports.spreadsheet_response(f"sjabloon-{kind}", "xlsx", header, rows())

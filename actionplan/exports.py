@@ -1,0 +1,73 @@
+"""Exports of actions, fiches and indicator values, with the filters of the lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+
+from actionplan.exchange import HEADER as ACTION_HEADER
+from actionplan.exchange import action_rows
+from actionplan.filters import ActionFilter
+from actionplan.models import Action, User
+from actionplan.selectors import plan_current
+from actionplan.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    SpreadsheetError,
+    write_csv,
+    write_xlsx,
+)
+
+KINDS = ("actions", "fiches", "indicator-values")
+FORMATS = ("xlsx", "csv")
+TITLES = {"actions": "Acties", "fiches": "Fiches", "indicator-values": "Indicatorwaarden"}
+
+
+class InvalidFilter(SpreadsheetError):
+    def __init__(self, errors: Any) -> None:
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+def export_table(kind: str, params: QueryDict, user: User) -> tuple[list[str], Iterable[Any]]:
+    plan = plan_current(params.get("plan"))
+    if kind == "actions":
+        f = ActionFilter(params, queryset=Action.objects.for_plan(plan))
+        if not f.is_valid():
+            raise InvalidFilter(f.errors)
+        return ACTION_HEADER, action_rows(f.qs)
+    if kind == "fiches":
+        from fiches.api import FicheFilter
+        from fiches.exchange import FICHE_COLUMNS, fiche_rows
+        from fiches.models import Fiche
+
+        f = FicheFilter(params, queryset=Fiche.objects.visible_to(user).filter(action__plan=plan))
+        if not f.is_valid():
+            raise InvalidFilter(f.errors)
+        return FICHE_COLUMNS, fiche_rows(f.qs)
+    from indicators.api import IndicatorValueFilter
+    from indicators.exchange import HEADER, value_rows
+    from indicators.models import IndicatorValue
+
+    f = IndicatorValueFilter(
+        params, queryset=IndicatorValue.objects.filter(indicator__action__plan=plan)
+    )
+    if not f.is_valid():
+        raise InvalidFilter(f.errors)
+    return HEADER, value_rows(f.qs)
+
+
+def spreadsheet_response(
+    kind: str, fmt: str, header: list[str], rows: Iterable[Any]
+) -> HttpResponse:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        content = write_xlsx(header, rows, title=TITLES.get(kind, kind))
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(write_csv(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{stamp}.{fmt}"'
+    return response
