@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from actionplan.models import (
@@ -50,6 +50,7 @@ def actions_with_relations(queryset: QuerySet[Action] | None = None) -> QuerySet
 class OperationalGoalNode:
     goal: OperationalGoal
     actions: list[Action] = field(default_factory=list)
+    count: int = 0
 
 
 @dataclass
@@ -59,14 +60,22 @@ class StrategicGoalNode:
 
     @property
     def action_count(self) -> int:
-        return sum(len(node.actions) for node in self.operational_goals)
+        return sum(node.count for node in self.operational_goals)
 
 
-def plan_tree(plan: Plan, actions: QuerySet[Action]) -> list[StrategicGoalNode]:
+# Above this many actions the overview lists goals with counts and loads each goal's actions
+# when it is opened: a page of thousands of rows helps nobody and costs seconds.
+OVERVIEW_FULL_LIMIT = 300
+
+
+def plan_tree(plan: Plan, actions: QuerySet[Action]) -> tuple[list[StrategicGoalNode], bool]:
     """SD → OD → action for the overview, with the (filtered) actions under their goal.
 
-    Queries: strategic goals, operational goals, actions, and the actions' tags (2).
+    Returns the tree and whether the actions are in it (else only their counts).
+    Queries: strategic goals, operational goals, counts per goal, and (when listed) the
+    actions with their forms of violence and target groups.
     """
+    actions = actions.filter(plan=plan)
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
     nodes = {goal.pk: StrategicGoalNode(goal) for goal in goals}
     od_nodes: dict[int, OperationalGoalNode] = {}
@@ -75,18 +84,31 @@ def plan_tree(plan: Plan, actions: QuerySet[Action]) -> list[StrategicGoalNode]:
     ):
         od_nodes[od.pk] = OperationalGoalNode(od)
         nodes[od.strategic_goal_id].operational_goals.append(od_nodes[od.pk])
-    action_rows = (
-        actions.filter(plan=plan)
-        .select_related("lead_minister", "lead_administration")
+    counts = dict(
+        actions.values("operational_goal")
+        .annotate(n=Count("pk"))
+        .values_list("operational_goal", "n")
+        .order_by()
+    )
+    for pk, n in counts.items():
+        od_nodes[pk].count = n
+    listed = sum(counts.values()) <= OVERVIEW_FULL_LIMIT
+    if listed:
+        for action in goal_actions(actions):
+            od_nodes[action.operational_goal_id].actions.append(action)
+    return [nodes[goal.pk] for goal in goals], listed
+
+
+def goal_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Actions as the overview lists them: leads, forms of violence and target groups."""
+    return (
+        actions.select_related("lead_minister", "lead_administration")
         .prefetch_related(
             Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
             Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
         )
         .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
     )
-    for action in action_rows:
-        od_nodes[action.operational_goal_id].actions.append(action)
-    return [nodes[goal.pk] for goal in goals]
 
 
 def action_detail(pk: int) -> Action:

@@ -33,6 +33,7 @@ app_urls = (
     [
         path("", views.overview, name="overview"),
         path("acties/<int:pk>/", views.action_detail, name="action-detail"),
+        path("doelstellingen/<int:pk>/acties/", views.goal_actions, name="goal-actions"),
         path("acties/<int:pk>/geschiedenis/", views.action_history, name="action-history"),
         path("import/<slug:kind>/", exchange_views.import_start, name="import"),
         path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,7 +13,7 @@ from actionplan import selectors
 from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
-from actionplan.models import Action
+from actionplan.models import Action, OperationalGoal
 
 
 @require_GET
@@ -21,10 +21,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_current(request.GET.get("plan"))
     action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
     actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
-    tree = selectors.plan_tree(plan, actions)
+    tree, listed = selectors.plan_tree(plan, actions)
     context = {
         "plan": plan,
         "tree": tree,
+        "listed": listed,
+        "query": request.GET.urlencode(),
         "filter": action_filter,
         "filtered": action_filter.is_bound
         and any(v for k, v in request.GET.items() if k != "plan"),
@@ -33,6 +35,23 @@ def overview(request: HttpRequest) -> HttpResponse:
     template = "actionplan/overview.html"
     if request.htmx:
         template += "#tree"
+    return render(request, template, context)
+
+
+@require_GET
+def goal_actions(request: HttpRequest, pk: int) -> HttpResponse:
+    """The (filtered) actions of one operational goal: loaded when the goal is opened on a
+    large overview, or as a page of its own without JavaScript."""
+    goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
+    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
+    actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
+    context = {
+        "goal": goal,
+        "actions": list(selectors.goal_actions(actions.filter(operational_goal=goal))),
+    }
+    template = "actionplan/goal_actions.html"
+    if request.htmx:
+        template += "#list"
     return render(request, template, context)
 
 

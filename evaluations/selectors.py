@@ -19,7 +19,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -348,13 +347,19 @@ def _matrix(
     return Matrix(str(title), str(row_header), list(goals), rows)
 
 
+@dataclass(frozen=True)
+class ActionRef:
+    pk: int
+    code: str
+
+
 @dataclass
 class OverlapGroup:
     operational_goal: str
     administration: str
     forms: str
     groups: str
-    actions: list[Action] = field(default_factory=list)
+    actions: list[ActionRef] = field(default_factory=list)
 
 
 @dataclass
@@ -364,85 +369,76 @@ class Coverage:
     overlaps: list[OverlapGroup]
 
 
-def _fingerprint(relation: str, name: str) -> dict[str, Subquery]:
-    """Order-independent fingerprint of an action's tags: count, sum and sum of squares of
-    their ids. Equal sets give equal fingerprints; candidates are verified exactly after."""
+def _fingerprints(actions: QuerySet[Action], relation: str) -> dict[int, tuple[int, int, int]]:
+    """Per action an order-independent fingerprint of its tags (count, sum and sum of squares
+    of their ids), aggregated in the database in one grouped query. Equal sets give equal
+    fingerprints; the few candidates are verified exactly afterwards."""
     through = getattr(Action, relation).through
     target = f"{getattr(Action, relation).field.m2m_reverse_field_name()}_id"
-    rows = through.objects.filter(action=OuterRef("pk")).values("action")
-
-    def agg(expression: Any) -> Subquery:
-        return Coalesce(
-            Subquery(rows.annotate(v=expression).values("v")[:1]),
-            Value(0),
-        )
-
-    return {
-        f"{name}_n": agg(Count(target)),
-        f"{name}_sum": agg(Sum(target)),
-        f"{name}_sq": agg(Sum(F(target) * F(target))),
-    }
-
-
-FINGERPRINT = ("forms_n", "forms_sum", "forms_sq", "groups_n", "groups_sum", "groups_sq")
+    rows = (
+        through.objects.filter(action__in=actions)
+        .values("action_id")
+        .annotate(n=Count(target), s=Sum(target), q=Sum(F(target) * F(target)))
+        .order_by()
+    )
+    return {row["action_id"]: (row["n"], row["s"], row["q"]) for row in rows}
 
 
 def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
     """Actions of one operational goal sharing lead, forms of violence and target groups."""
-    signed = actions.filter(lead_administration__isnull=False).annotate(
-        **_fingerprint("violence_forms", "forms"), **_fingerprint("target_groups", "groups")
-    )
-    keys = {
-        tuple(row.values())
-        for row in signed.values("operational_goal_id", "lead_administration_id", *FINGERPRINT)
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values("operational_goal_id", "lead_administration_id", *FINGERPRINT)
+    forms = _fingerprints(actions, "violence_forms")
+    groups_fp = _fingerprints(actions, "target_groups")
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for pk, goal_id, administration_id in (
+        actions.filter(lead_administration__isnull=False)
+        .values_list("pk", "operational_goal_id", "lead_administration_id")
         .order_by()
-    }
-    if not keys:
+    ):
+        key = (goal_id, administration_id, forms.get(pk), groups_fp.get(pk))
+        buckets[key].append(pk)
+    candidate_ids = [pk for members in buckets.values() if len(members) > 1 for pk in members]
+    if not candidate_ids:
         return []
-    candidates = (
-        signed.filter(
-            operational_goal_id__in={k[0] for k in keys},
-            lead_administration_id__in={k[1] for k in keys},
+    # Tuples, not model instances: this runs over every candidate on each dashboard view.
+    form_codes: dict[int, list[str]] = defaultdict(list)
+    for action_id, code in Action.violence_forms.through.objects.filter(
+        action_id__in=candidate_ids
+    ).values_list("action_id", "violenceform__code"):
+        form_codes[action_id].append(code)
+    group_names: dict[int, list[str]] = defaultdict(list)
+    for action_id, name in Action.target_groups.through.objects.filter(
+        action_id__in=candidate_ids
+    ).values_list("action_id", "targetgroup__name"):
+        group_names[action_id].append(name)
+    found: dict[tuple, OverlapGroup] = {}
+    for pk, code, goal_id, goal_code, admin_id, admin_name in (
+        Action.objects.filter(pk__in=candidate_ids)
+        .values_list(
+            "pk",
+            "code",
+            "operational_goal_id",
+            "operational_goal__code",
+            "lead_administration_id",
+            "lead_administration__name",
         )
-        .select_related("operational_goal", "lead_administration")
-        .prefetch_related(
-            Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code")),
-            Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
-        )
-    )
-    groups: dict[tuple, OverlapGroup] = {}
-    for action in candidates:
-        fingerprint = (
-            action.operational_goal_id,
-            action.lead_administration_id,
-            *(getattr(action, name) for name in FINGERPRINT),
-        )
-        if fingerprint not in keys:
-            continue
-        forms = sorted(f.code for f in action.violence_forms.all())
-        target_groups = sorted(g.name for g in action.target_groups.all())
+        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
+    ):
+        forms_sorted = sorted(form_codes.get(pk, []))
+        groups_sorted = sorted(group_names.get(pk, []))
         # The exact key: a fingerprint collision never merges different sets.
-        key = (
-            action.operational_goal_id,
-            action.lead_administration_id,
-            tuple(forms),
-            tuple(target_groups),
-        )
-        group = groups.setdefault(
+        key = (goal_id, admin_id, tuple(forms_sorted), tuple(groups_sorted))
+        group = found.setdefault(
             key,
             OverlapGroup(
-                action.operational_goal.code,
-                action.lead_administration.name,
-                ", ".join(forms) or "—",
-                ", ".join(target_groups) or "—",
+                goal_code,
+                admin_name,
+                ", ".join(forms_sorted) or "—",
+                ", ".join(groups_sorted) or "—",
             ),
         )
-        group.actions.append(action)
-    found = [g for g in groups.values() if len(g.actions) > 1]
-    return sorted(found, key=lambda g: [int(p) for p in g.operational_goal.split(".")])
+        group.actions.append(ActionRef(pk, code))
+    result = [g for g in found.values() if len(g.actions) > 1]
+    return sorted(result, key=lambda g: [int(p) for p in g.operational_goal.split(".")])
 
 
 def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:

@@ -52,8 +52,8 @@ def test_overview_query_count_does_not_grow_with_actions(
 ):
     demo_load(actions=size, seed=3)
     # session, user, plan, 4 filter choice lists, strategic goals, operational goals,
-    # actions (with leads), their forms of violence, their target groups
-    with django_assert_num_queries(12):
+    # counts per goal, actions (with leads), their forms of violence, their target groups
+    with django_assert_num_queries(13):
         response = reader_client.get("/")
     assert response.context["action_count"] == size
 
@@ -65,10 +65,35 @@ def test_filtered_overview_query_count_does_not_grow(
     demo_load(actions=size, seed=3)
     form = ViolenceForm.objects.get(code="VGV")
     # as above, plus validating the chosen form of violence
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = reader_client.get("/", {"violence_form": form.pk})
     expected = Action.objects.filter(violence_forms=form).count()
     assert response.context["action_count"] == expected
+
+
+def test_large_overview_lists_goals_and_loads_their_actions_on_demand(
+    reader_client, plan, monkeypatch, django_assert_num_queries
+):
+    from actionplan import selectors
+
+    monkeypatch.setattr(selectors, "OVERVIEW_FULL_LIMIT", 5)
+    demo_load(actions=40, seed=3)
+    # session, user, plan, 4 filter choice lists, strategic goals, operational goals,
+    # counts per goal: no action rows at all
+    with django_assert_num_queries(10):
+        response = reader_client.get("/")
+    assert response.context["action_count"] == 40
+    assert "Acties tonen" in response.text
+    first = Action.objects.order_by("pk").first()
+    goal = first.operational_goal
+    assert first.title not in response.text
+    partial = reader_client.get(
+        reverse("actionplan:goal-actions", args=[goal.pk]), headers={"HX-Request": "true"}
+    )
+    assert first.title in partial.text
+    assert "<html" not in partial.text
+    page = reader_client.get(reverse("actionplan:goal-actions", args=[goal.pk]))
+    assert f"OD{goal.code}" in page.text and first.title in page.text
 
 
 def test_overview_filters_by_administration_lead_or_co_lead(reader_client, plan, admin_a, admin_b):
