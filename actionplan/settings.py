@@ -69,8 +69,6 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL: str = env_str("DEFAULT_FROM_EMAIL", "actieplanmonitor@localhost")
-# Public pages for anonymous visitors (approved content only); off by default.
-PUBLIC_PAGES: bool = env_bool("PUBLIC_PAGES", False)
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
