@@ -86,3 +86,10 @@ def test_load_demo_refuses_to_add_to_a_plan_with_actions(plan):
     with pytest.raises(CommandError, match="al acties"):
         call_command("load_demo", actions=3, seed=1, verbosity=0)
     assert Action.objects.count() == 3
+
+
+def test_load_demo_if_empty_does_nothing_on_a_plan_with_actions(plan, capsys):
+    call_command("load_demo", actions=3, seed=1, verbosity=0)
+    call_command("load_demo", actions=3, seed=1, if_empty=True)
+    assert "geen demogegevens toegevoegd" in capsys.readouterr().out
+    assert Action.objects.count() == 3

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actionplan.demo import demo_load
+from actionplan.models import Action
 from fiches.demo import demo_fiches_load
 
 
@@ -16,10 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--actions", type=int, default=60)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Niets doen (zonder fout) als het plan al acties heeft; voor make run.",
+        )
 
-    def handle(self, *args: Any, actions: int, seed: int, **options: Any) -> None:
+    def handle(self, *args: Any, actions: int, seed: int, if_empty: bool, **options: Any) -> None:
         if actions < 1:
             raise CommandError("--actions moet minstens 1 zijn.")
+        if if_empty and Action.objects.exists():
+            self.stdout.write("Er zijn al acties: geen demogegevens toegevoegd.")
+            return
         started = time.perf_counter()
         try:
             result = demo_load(actions=actions, seed=seed)
