@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -192,6 +192,14 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return EvaluationReport.objects.visible_to(self.request.user).select_related("requested_by")
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # An error of the download (401, 404, ...) is JSON like the rest of the API; the
+        # PDF renderer would send the dict's keys as "application/pdf".
+        if isinstance(getattr(self.request, "accepted_renderer", None), PDFRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         services.reports_mark_stale()

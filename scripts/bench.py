@@ -1,4 +1,5 @@
-"""Server time and query count of the main pages for 100, 500 and 2000 actions.
+"""Server time and query count of the main pages for 100, 500 and 2000 actions, and the
+time of an interim report for 200 actions.
 
 Run with ``make bench``. Each size runs in a child process on a throw-away database:
 a temporary SQLite file by default, or ``<name>_bench`` on the PostgreSQL server of
@@ -6,7 +7,14 @@ a temporary SQLite file by default, or ``<name>_bench`` on the PostgreSQL server
 ``load_demo --actions N`` and then, logged in as a coordinator through Django's test client,
 requests every URL 3 times to warm up and 20 times to measure, plus once to count queries.
 
-Extra URLs: ``BENCH_URLS=/dashboard/,/reports/ make bench``.
+The report benchmark loads 200 actions the same way, then runs the worker's job
+(``services.report_build``) on a requested interim 2027 report in a process of its own,
+timing it and taking that process's peak memory, and renders the same HTML with
+``render_pdf`` alone: the ratio is what the job adds to WeasyPrint. Targets: ratio under
+1.15, the whole report under 45 s. ``BENCH_PROFILE=1`` also prints the top of a cProfile
+of ``render_pdf`` (cumulative time).
+
+Extra URLs: ``BENCH_URLS=/reports/,/fiches/ make bench``.
 """
 
 from __future__ import annotations
@@ -29,10 +37,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 500, 2000)
-BASE_URLS = ("/", "/api/v1/actions/")
+BASE_URLS = ("/", "/dashboard/", "/api/v1/actions/")
 WARMUPS = 3
 REQUESTS = 20
 SEED = 1
+REPORT_ACTIONS = 200
+REPORT_YEAR = 2027
+TARGET_RATIO = 1.15
+TARGET_REPORT_S = 45.0
+PROFILE_TOP = 10
 
 
 # --- Parent: one throw-away database and one child process per size ----------------------
@@ -64,12 +77,19 @@ def main() -> int:
                     result = run_child(size, urls, bench_url, tmp)
         results.append(result)
         print_result(result, first=len(results) == 1)
-    return 0
+
+    print(f"\nInterim report {REPORT_YEAR}, {REPORT_ACTIONS} actions:", flush=True)
+    with tempfile.TemporaryDirectory(prefix="apm-bench-") as tmp:
+        if engine == "SQLite":
+            report = run_report_child(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", tmp)
+        else:
+            with postgres_database(database_url) as bench_url:
+                report = run_report_child(bench_url, tmp)
+    return print_report(report)
 
 
-def run_child(size: int, urls: list[str], database_url: str, tmp: str) -> dict[str, Any]:
-    output = Path(tmp) / "result.json"
-    env = {
+def child_env(database_url: str, tmp: str) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "actionplan.settings",
         "DATABASE_URL": database_url,
@@ -81,9 +101,20 @@ def run_child(size: int, urls: list[str], database_url: str, tmp: str) -> dict[s
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
+
+
+def run_child(size: int, urls: list[str], database_url: str, tmp: str) -> dict[str, Any]:
+    output = Path(tmp) / "result.json"
     command = [sys.executable, __file__, "--child", str(size), "--output", str(output)]
     command += [arg for url in urls for arg in ("--url", url)]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    subprocess.run(command, cwd=ROOT, env=child_env(database_url, tmp), check=True)
+    return json.loads(output.read_text())
+
+
+def run_report_child(database_url: str, tmp: str) -> dict[str, Any]:
+    output = Path(tmp) / "report.json"
+    command = [sys.executable, __file__, "--report-child", "--output", str(output)]
+    subprocess.run(command, cwd=ROOT, env=child_env(database_url, tmp), check=True)
     return json.loads(output.read_text())
 
 
@@ -130,10 +161,33 @@ def print_result(result: dict[str, Any], *, first: bool) -> None:
         )
 
 
+def print_report(r: dict[str, Any]) -> int:
+    """Print the report's figures; a missed target is shown, not an error (noisy hosts)."""
+    ratio = r["job_s"] / r["weasyprint_s"]
+    ratio_ok, time_ok = ratio < TARGET_RATIO, r["job_s"] < TARGET_REPORT_S
+    print(
+        f"  job (services.report_build, own process) {r['job_s']:>7.2f} s   "
+        f"target < {TARGET_REPORT_S:.0f} s: {'ok' if time_ok else 'MISSED'}\n"
+        f"  WeasyPrint alone (render_pdf, same HTML)  {r['weasyprint_s']:>7.2f} s\n"
+        f"  ratio job / WeasyPrint                    {ratio:>7.2f}     "
+        f"target < {TARGET_RATIO}: {'ok' if ratio_ok else 'MISSED'}\n"
+        f"  within the job: render_pdf {r['job_render_s']:.2f} s, the rest "
+        f"{r['job_s'] - r['job_render_s']:.2f} s (job / its own render_pdf "
+        f"{r['job_s'] / r['job_render_s']:.2f})\n"
+        f"  pages {r['pages']}, {r['kib']:.0f} KiB, HTML {r['html_kib']:.0f} KiB, "
+        f"{r['unapproved']} fiches not approved; worker peak memory {r['peak_mib']:.0f} MiB",
+        flush=True,
+    )
+    if r.get("profile"):
+        print(f"\nTop {PROFILE_TOP} of render_pdf by cumulative time (cProfile):")
+        print(r["profile"], flush=True)
+    return 0
+
+
 # --- Child: one size on a fresh database -------------------------------------------------
 
 
-def child(size: int, urls: list[str], output: Path) -> None:
+def setup_django() -> None:
     import django
     from django.conf import settings
 
@@ -147,14 +201,14 @@ def child(size: int, urls: list[str], output: Path) -> None:
     # WhiteNoise warns about a missing STATIC_ROOT; the fresh VAR_DIR has none yet.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
+
+def load(size: int) -> float:
+    """Migrate, load the plan and ``size`` demo actions; the seconds ``load_demo`` took."""
     from io import StringIO
 
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    from actionplan.models import Action, Role, User
+    from actionplan.models import Action
 
     quiet = StringIO()
     call_command("migrate", verbosity=0, stdout=quiet)
@@ -163,6 +217,19 @@ def child(size: int, urls: list[str], output: Path) -> None:
     call_command("load_demo", actions=size, seed=SEED, stdout=quiet)
     load_demo_s = time.perf_counter() - started
     assert Action.objects.count() == size, quiet.getvalue()
+    return load_demo_s
+
+
+def child(size: int, urls: list[str], output: Path) -> None:
+    setup_django()
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplan.models import Role, User
+
+    load_demo_s = load(size)
 
     user = User.objects.create(username="bench-coordinator", role=Role.COORDINATOR)
     client = Client()
@@ -193,13 +260,111 @@ def child(size: int, urls: list[str], output: Path) -> None:
     output.write_text(json.dumps({"actions": size, "load_demo_s": load_demo_s, "rows": rows}))
 
 
+# --- Report child: the job in a process of its own, then WeasyPrint alone ----------------
+
+
+def report_child(output: Path) -> None:
+    setup_django()
+
+    from actionplan.selectors import plan_current
+    from evaluations import services
+    from evaluations.pdf import render_pdf
+
+    load(REPORT_ACTIONS)
+    report = services.report_request(
+        plan=plan_current(None), kind="interim", year=REPORT_YEAR, user=None, enqueue=False
+    )
+    job_file = output.with_name("job.json")
+    # A fresh process, as a worker's: its peak memory is the job's, not this loader's.
+    subprocess.run(
+        [sys.executable, __file__, "--build-report", str(report.pk), "--output", str(job_file)],
+        check=True,
+    )
+    job = json.loads(job_file.read_text())
+
+    report.refresh_from_db()
+    html = services.render_report_html(report)
+    started = time.perf_counter()
+    result = render_pdf(html)
+    weasyprint_s = time.perf_counter() - started
+
+    profile = ""
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(render_pdf, html)
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(PROFILE_TOP)
+        profile = stream.getvalue().strip()
+
+    output.write_text(
+        json.dumps(
+            {
+                **job,
+                "weasyprint_s": weasyprint_s,
+                "weasyprint_pages": result.pages,
+                "html_kib": len(html.encode()) / 1024,
+                "profile": profile,
+            }
+        )
+    )
+
+
+def build_report_child(report_id: int, output: Path) -> None:
+    import resource
+
+    setup_django()
+
+    from evaluations import services
+
+    # Time WeasyPrint inside the job as well: the same process and moment as the job, so
+    # the job's own overhead shows even when a loaded machine makes the runs differ.
+    inner: list[float] = []
+    render_pdf = services.render_pdf
+
+    def timed_render_pdf(*args: Any, **kwargs: Any) -> Any:
+        begun = time.perf_counter()
+        try:
+            return render_pdf(*args, **kwargs)
+        finally:
+            inner.append(time.perf_counter() - begun)
+
+    services.render_pdf = timed_render_pdf  # type: ignore[assignment]
+    started = time.perf_counter()
+    report = services.report_build(report_id)
+    job_s = time.perf_counter() - started
+    assert report.status == "done", report.error
+    output.write_text(
+        json.dumps(
+            {
+                "job_s": job_s,
+                "job_render_s": sum(inner),
+                "pages": report.page_count,
+                "kib": report.size / 1024,
+                "unapproved": report.unapproved_fiches,
+                # Linux reports ru_maxrss in KiB.
+                "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--report-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-report", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--url", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.url, args.output)
+    elif args.report_child:
+        report_child(args.output)
+    elif args.build_report:
+        build_report_child(args.build_report, args.output)
     else:
         sys.exit(main())
