@@ -255,6 +255,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Report jobs: a 200-action report takes well under a minute; the hard limit leaves room.
 REPORT_SOFT_TIME_LIMIT: int = env_int("REPORT_SOFT_TIME_LIMIT", 540)
 REPORT_TIME_LIMIT: int = env_int("REPORT_TIME_LIMIT", 600)
+REPORT_QUEUE_TIMEOUT: int = env_int("REPORT_QUEUE_TIMEOUT", 3600)
 CELERY_BEAT_SCHEDULE = {
     "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 300.0},
 }

@@ -169,8 +169,22 @@ def stale_after() -> dt.timedelta:
 
 
 def reports_mark_stale(now: dt.datetime | None = None) -> int:
-    """Mark reports whose worker died as failed, instead of ``running`` forever."""
+    """Mark reports whose worker died as failed, instead of ``running`` forever, and reports
+    that no worker picked up within REPORT_QUEUE_TIMEOUT, instead of ``queued`` forever."""
     now = now or timezone.now()
+    waiting = EvaluationReport.objects.filter(
+        status=ReportStatus.QUEUED,
+        requested_at__lt=now - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT),
+    )
+    for report in waiting:
+        _fail(
+            report,
+            _(
+                "Geen worker nam dit rapport op binnen %(m)s minuten. Controleer of de "
+                "worker draait en start het rapport opnieuw."
+            )
+            % {"m": settings.REPORT_QUEUE_TIMEOUT // 60},
+        )
     stale = EvaluationReport.objects.filter(
         status=ReportStatus.RUNNING, heartbeat_at__lt=now - stale_after()
     )

@@ -457,6 +457,30 @@ def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenari
     assert "De worker stopte tijdens het opmaken" in response.text
 
 
+def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, settings):
+    waiting, fresh = (
+        services.report_request(
+            plan=scenario.plan,
+            kind=ReportKind.INTERIM,
+            year=YEAR,
+            user=scenario.coordinator,
+            enqueue=False,
+        )
+        for _ in range(2)
+    )
+    EvaluationReport.objects.filter(pk=waiting.pk).update(
+        requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
+    )
+    client.force_login(UserFactory(role=Role.READER))
+    response = client.get("/reports/")
+    waiting.refresh_from_db()
+    fresh.refresh_from_db()
+    assert waiting.status == ReportStatus.FAILED
+    assert waiting.error.startswith("Geen worker nam dit rapport op binnen 60 minuten.")
+    assert fresh.status == ReportStatus.QUEUED
+    assert "Opnieuw proberen" in response.text
+
+
 @pytest.mark.django_db
 def test_the_list_shows_a_report_made_on_the_command_line(reader_client, plan):
     services.report_request(plan=plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False)
