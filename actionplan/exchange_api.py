@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -95,8 +94,6 @@ class ImportView(APIView):
         plan = plan_current(request.query_params.get("plan"))
         try:
             job = imports.import_upload(kind=kind, plan=plan, user=request.user, upload=upload)
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
         except SpreadsheetError as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from exc
         if not imports.runs_inline(job):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -210,19 +209,12 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         incoming = ReportRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         plan = plan_current(request.query_params.get("plan"))
-        try:
-            report = services.report_request(
-                plan=plan,
-                kind=incoming.validated_data["kind"],
-                year=incoming.validated_data["year"],
-                user=request.user,
-            )
-        except PermissionDenied as exc:
-            raise exceptions.PermissionDenied(str(exc)) from exc
-        except ValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from exc
+        report = services.report_request(
+            plan=plan,
+            kind=incoming.validated_data["kind"],
+            year=incoming.validated_data["year"],
+            user=request.user,
+        )
         data = ReportSerializer(report, context={"request": request}).data
         return Response(
             data,

@@ -18,7 +18,6 @@ import re
 from typing import Any
 
 import django_filters
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.http import parse_etags
@@ -33,31 +32,20 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from actionplan.api_errors import DomainError
 from actionplan.models import Action, Administration, Plan
 from actionplan.selectors import plan_current
 from fiches import services
 from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
 
 # --- Errors ----------------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("Dit kan niet in de huidige toestand van de fiche.")
-    default_code = "conflict"
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = gettext_lazy("Iemand anders heeft deze fiche intussen gewijzigd.")
-    default_code = "precondition_failed"
+# Service exceptions become responses in actionplan.api_errors (the project's DRF exception
+# handler): PermissionDenied 403, ValidationError 400, WorkflowError 409, FicheConflict 412.
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -67,39 +55,6 @@ class PreconditionRequired(exceptions.APIException):
         "van iemand anders overschrijft. Je vindt de ETag in het antwoord op GET."
     )
     default_code = "precondition_required"
-
-
-def _validation_detail(exc: DjangoValidationError) -> dict[str, Any]:
-    detail = get_error_detail(exc)
-    if isinstance(detail, dict):
-        if "__all__" in detail:
-            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
-        return detail
-    return {api_settings.NON_FIELD_ERRORS_KEY: detail}
-
-
-def as_api_exception(exc: Exception) -> Exception:
-    """The DRF exception for an exception raised by a service (others pass unchanged)."""
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(_validation_detail(exc))
-    if isinstance(exc, services.WorkflowError):
-        return Conflict(str(exc))
-    if isinstance(exc, services.FicheConflict):
-        return PreconditionFailed(str(exc))
-    return exc
-
-
-class ServiceErrorsMixin:
-    """Answers service exceptions with their status code and their (Dutch) message."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(as_api_exception(exc))  # type: ignore[misc]
-        if isinstance(exc, services.FicheConflict):
-            # The client may reload, compare and try again against this version.
-            response["ETag"] = exc.current.etag
-        return response
 
 
 class IsCoordinator(permissions.BasePermission):
@@ -195,7 +150,6 @@ class RoundOpenedSerializer(ReportingRoundSerializer):
     )
 )
 class ReportingRoundViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -430,7 +384,7 @@ def expected_version(request: Request, fiche: Fiche, *, required: bool) -> int |
         if match and int(match[1]) == fiche.pk:
             versions.add(int(match[2]))
     if len(versions) != 1:
-        raise PreconditionFailed(_("If-Match bevat geen geldige ETag van deze fiche."))
+        raise DomainError(412, _("If-Match bevat geen geldige ETag van deze fiche."))
     return versions.pop()
 
 
@@ -476,7 +430,6 @@ REASON_RESPONSES = {**REVIEW_RESPONSES, 400: ERROR_RESPONSES[400]}
     ),
 )
 class FicheViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -32,13 +32,21 @@ from indicators.models import Indicator, IndicatorValue
 class WorkflowError(Exception):
     """A transition that is not allowed from the fiche's current state."""
 
+    api_status = 409
+
 
 class FicheConflict(Exception):
     """The fiche changed since the user loaded it."""
 
+    api_status = 412
+
     def __init__(self, current: Fiche) -> None:
         super().__init__(_("Iemand anders heeft deze fiche intussen gewijzigd."))
         self.current = current
+
+    def api_headers(self) -> dict[str, str]:
+        # The client may reload, compare and try again against this version.
+        return {"ETag": self.current.etag}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from actionplan.models import Action
-from fiches.api import ServiceErrorsMixin
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
 
@@ -70,7 +69,6 @@ WRITE_ERRORS = {
     partial_update=extend_schema(responses={200: IndicatorSerializer, **WRITE_ERRORS}),
 )
 class IndicatorViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
