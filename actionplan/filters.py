@@ -41,7 +41,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     target_group = django_filters.ModelChoiceFilter(
         label=_("Doelgroep"),
-        queryset=TargetGroup.objects.only("id", "name"),
+        queryset=TargetGroup.objects.only("id", "code", "name"),
         method="filter_target_group",
         empty_label=_("Alle doelgroepen"),
     )

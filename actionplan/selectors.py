@@ -40,7 +40,7 @@ def actions_with_relations(queryset: QuerySet[Action] | None = None) -> QuerySet
             "co_lead_administrations", queryset=Administration.objects.only("id", "code", "name")
         ),
         Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
-        Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
+        Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "code", "name")),
         "attention_points",
         "related_plans",
     )
@@ -105,7 +105,7 @@ def goal_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
         actions.select_related("lead_minister", "lead_administration")
         .prefetch_related(
             Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
-            Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "name")),
+            Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "code", "name")),
         )
         .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
     )

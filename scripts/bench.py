@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (100, 500, 2000)
+IMPORT_ROWS = 5000
 BASE_URLS = ("/", "/dashboard/", "/api/v1/actions/")
 WARMUPS = 3
 REQUESTS = 20
@@ -77,6 +78,14 @@ def main() -> int:
                     result = run_child(size, urls, bench_url, tmp)
         results.append(result)
         print_result(result, first=len(results) == 1)
+        if result.get("exchange"):
+            ex = result["exchange"]
+            print(
+                f"\nSpreadsheets at {size} actions: export XLSX {ex['export_xlsx_s']:.2f} s, "
+                f"CSV {ex['export_csv_s']:.2f} s (target < 5 s); import of {IMPORT_ROWS} "
+                f"action rows {ex['import_s']:.1f} s (target < 60 s)",
+                flush=True,
+            )
 
     print(f"\nInterim report {REPORT_YEAR}, {REPORT_ACTIONS} actions:", flush=True)
     with tempfile.TemporaryDirectory(prefix="apm-bench-") as tmp:
@@ -257,7 +266,67 @@ def child(size: int, urls: list[str], output: Path) -> None:
                 "kib": len(response.content) / 1024,
             }
         )
-    output.write_text(json.dumps({"actions": size, "load_demo_s": load_demo_s, "rows": rows}))
+    exchange = exchange_timings(client, user) if size == max(SIZES) else None
+    output.write_text(
+        json.dumps(
+            {"actions": size, "load_demo_s": load_demo_s, "rows": rows, "exchange": exchange}
+        )
+    )
+
+
+def exchange_timings(client: Any, user: Any) -> dict[str, float]:
+    """Export of every action (XLSX, CSV) and an import of 5000 new action rows (parse,
+    check and apply in one transaction, as the worker runs it)."""
+    import io
+
+    from actionplan.exchange import HEADER, actions_import
+    from actionplan.models import OperationalGoal
+    from actionplan.selectors import plan_current
+    from actionplan.spreadsheets import read_table, write_csv
+
+    timings: dict[str, float] = {}
+    for fmt in ("xlsx", "csv"):
+        samples = []
+        for _ in range(3):
+            started = time.perf_counter()
+            response = client.get(f"/api/v1/exports/actions.{fmt}")
+            samples.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        timings[f"export_{fmt}_s"] = statistics.median(samples)
+    goals = list(OperationalGoal.objects.order_by("pk"))
+    rows = []
+    for i in range(IMPORT_ROWS):
+        goal = goals[i % len(goals)]
+        rows.append(
+            [
+                f"{goal.code}.{5000 + i}",
+                f"Geïmporteerde actie {i}",
+                "Synthetisch.",
+                goal.code,
+                "",
+                "",
+                "",
+                "",
+                "",
+                2025,
+                1,
+                2029,
+                4,
+                "SG; IFG",
+                "kinderen-en-jongeren",
+                "a",
+                "",
+            ]
+        )
+    content = write_csv(HEADER, rows)
+    started = time.perf_counter()
+    table = read_table(io.BytesIO(content), filename="bench.csv")
+    result = actions_import(
+        table=table, plan=plan_current(None), user=user, filename="bench.csv", dry_run=False
+    )
+    timings["import_s"] = time.perf_counter() - started
+    assert result.applied and result.created == IMPORT_ROWS, result.errors[:3]
+    return timings
 
 
 # --- Report child: the job in a process of its own, then WeasyPrint alone ----------------

@@ -412,3 +412,14 @@ def test_a_large_file_is_checked_and_applied_by_the_worker(client, plan, coordin
     assert job["status"] == "applied", job
     assert job["result"]["updated"] == 1
     assert Action.objects.get().title == "Nieuw via de worker"
+
+
+@pytest.mark.parametrize("size", [10, 60])
+def test_action_export_query_count_is_fixed(
+    coordinator_client, plan, size, django_assert_num_queries
+):
+    demo_load(actions=size, seed=4)
+    # session, user, plan, actions (with goal, plan and leads), and 6 tag lists
+    with django_assert_num_queries(10):
+        rows = csv_rows(export(coordinator_client, "actions", "csv"))
+    assert len(rows) == size + 1
