@@ -279,14 +279,54 @@ def incomplete_condition() -> Q:
     )
 
 
+def _goal_tables(
+    annotated: QuerySet[Action], as_of: AsOf
+) -> tuple[ProgressTable, ProgressTable, dict[str, int]]:
+    """Per operational goal and progress status in one grouped query, with the late and
+    incomplete actions counted alongside; the strategic goals and totals add those rows up."""
+    sd_key, sd_title = PROGRESS_DIMENSIONS[0][2], PROGRESS_DIMENSIONS[0][3]
+    od_key, od_title = PROGRESS_DIMENSIONS[1][2], PROGRESS_DIMENSIONS[1][3]
+    grouped = (
+        annotated.values(sd_key, sd_title, od_key, od_title, "progress")
+        .annotate(
+            n=Count("pk"),
+            late=Count("pk", filter=late_condition(as_of)),
+            incomplete=Count("pk", filter=incomplete_condition()),
+        )
+        .order_by(sd_key, "operational_goal__number")
+    )
+    empty = {status: 0 for status, _label in PROGRESS_COLUMNS}
+    sds: dict[Any, ProgressRow] = {}
+    ods: dict[Any, ProgressRow] = {}
+    extra = {"late": 0, "incomplete": 0}
+    for row in grouped:
+        for rows, key, table in (
+            (sds, row[sd_key], "strategic_goal"),
+            (ods, row[od_key], "operational_goal"),
+        ):
+            label = row[sd_title] if table == "strategic_goal" else row[od_title]
+            entry = rows.setdefault(
+                key, ProgressRow(key, _progress_label(table, key, label), dict(empty))
+            )
+            entry.counts[row["progress"]] += row["n"]
+        extra["late"] += row["late"]
+        extra["incomplete"] += row["incomplete"]
+    return (
+        ProgressTable("strategic_goal", str(PROGRESS_DIMENSIONS[0][1]), list(sds.values())),
+        ProgressTable("operational_goal", str(PROGRESS_DIMENSIONS[1][1]), list(ods.values())),
+        extra,
+    )
+
+
 def progress(actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25) -> Progress:
     annotated = with_progress(actions, as_of)
-    tables = [
+    sd_table, od_table, extra = _goal_tables(annotated, as_of)
+    tables = [sd_table, od_table] + [
         _progress_table(annotated, key, title, group, label)
-        for key, title, group, label in PROGRESS_DIMENSIONS
+        for key, title, group, label in PROGRESS_DIMENSIONS[2:]
     ]
     totals = {status: 0 for status, _label in PROGRESS_COLUMNS}
-    for row in tables[0].rows:
+    for row in sd_table.rows:
         for status, n in row.counts.items():
             totals[status] += n
     late = annotated.filter(late_condition(as_of)).select_related("lead_administration")
@@ -295,17 +335,13 @@ def progress(actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25) -> Prog
         .annotate(indicator_count=Count("indicators"))
         .select_related("lead_administration", "lead_minister")
     )
-    late_rows = list(late[: limit + 1])
-    incomplete_rows = list(incomplete[: limit + 1])
     return Progress(
         tables=tables,
         totals=ProgressRow(None, str(_("Totaal")), totals),
-        late=late_rows[:limit],
-        late_count=len(late_rows) if len(late_rows) <= limit else late.count(),
-        incomplete=incomplete_rows[:limit],
-        incomplete_count=len(incomplete_rows)
-        if len(incomplete_rows) <= limit
-        else incomplete.count(),
+        late=list(late[:limit]) if limit else [],
+        late_count=extra["late"],
+        incomplete=list(incomplete[:limit]) if limit else [],
+        incomplete_count=extra["incomplete"],
         late_all=late,
         incomplete_all=incomplete,
     )

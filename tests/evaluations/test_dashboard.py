@@ -209,10 +209,11 @@ def test_dashboard_query_count_is_fixed(
     demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
     # session, user, plan, 4 filter choice lists, indicator count, indicator page,
     # values of those indicators, action count, round, fiche totals, per administration,
-    # per minister, outstanding fiches, 6 progress groupings, late (list), incomplete
-    # (list), strategic goals, 2 matrices (+2 row lists), overlap: 2 tag fingerprints, the
-    # actions' leads, candidates with their forms and groups (the demo always has overlap)
-    with django_assert_num_queries(35):
+    # per minister, outstanding fiches, progress per goal (with late and incomplete counts),
+    # 4 other progress groupings, late (list), incomplete (list), strategic goals,
+    # 2 matrices (+2 row lists), overlap: 2 tag fingerprints, the actions' leads,
+    # candidates with their forms and groups (the demo always has overlap)
+    with django_assert_num_queries(34):
         response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
     assert response.context["d"].actions_count == size
     assert response.context["d"].coverage.overlaps
