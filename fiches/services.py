@@ -144,10 +144,15 @@ def _locked(fiche: Fiche) -> Fiche:
     return Fiche.objects.select_for_update().select_related("action").get(pk=fiche.pk)
 
 
+def _require_author(fiche: Fiche, user: User, message: str) -> None:
+    """403 unless ``user`` writes this fiche (its lead administration, or a coordinator)."""
+    if not Fiche.objects.filter(pk=fiche.pk).filter(Fiche.objects.author_condition(user)).exists():
+        raise PermissionDenied(message)
+
+
 def _check_can_edit(fiche: Fiche, user: User) -> None:
     """Permission first (403), then the state (409): a stranger learns nothing of the state."""
-    if not Fiche.objects.filter(pk=fiche.pk).filter(Fiche.objects.author_condition(user)).exists():
-        raise PermissionDenied(_("Je mag deze fiche niet wijzigen."))
+    _require_author(fiche, user, _("Je mag deze fiche niet wijzigen."))
     if fiche.state not in EDITABLE_STATES:
         raise WorkflowError(
             _("Een %(state)s fiche kan niet meer gewijzigd worden.")
@@ -347,12 +352,7 @@ def _require_reason(reason: str) -> str:
 @transaction.atomic
 def fiche_submit(*, fiche: Fiche, user: User, expected_version: int | None = None) -> Fiche:
     current = _locked(fiche)
-    if (
-        not Fiche.objects.filter(pk=current.pk)
-        .filter(Fiche.objects.author_condition(user))
-        .exists()
-    ):
-        raise PermissionDenied(_("Je mag deze fiche niet indienen."))
+    _require_author(current, user, _("Je mag deze fiche niet indienen."))
     if current.state not in EDITABLE_STATES:
         raise WorkflowError(
             _("Dit kan niet: de fiche is %(state)s.") % {"state": current.get_state_display()}
