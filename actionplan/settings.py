@@ -225,6 +225,26 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Cache -----------------------------------------------------------------------------
+# Holds rendered dashboard panels, keyed on the data they show (evaluations/dashboard.py),
+# so a stale entry is never read: shared through Redis when configured, else per process.
+DASHBOARD_CACHE_SECONDS: int = env_int("DASHBOARD_CACHE_SECONDS", 600)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "apm",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "actieplanmonitor",
+        }
+    }
+
 # --- Celery ----------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:

@@ -6,72 +6,177 @@ Pages, CSV downloads and the stats API all build it here, so they show the same 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from simple_history.utils import get_history_manager_for_model
 
 from actionplan.filters import ActionFilter
-from actionplan.models import Action, Plan
+from actionplan.models import (
+    Action,
+    Administration,
+    Minister,
+    OperationalGoal,
+    Plan,
+    StrategicGoal,
+    TargetGroup,
+    ViolenceForm,
+)
 from actionplan.selectors import plan_current
 from evaluations import selectors
+from evaluations.charts import bar_chart
 from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS, AsOf
+from fiches.models import Fiche, ReportingRound
+from indicators.models import Indicator, IndicatorValue
 
 INDICATORS_PER_PAGE = 12
 
 
-@dataclass
 class Dashboard:
-    plan: Plan
-    as_of: AsOf
-    years: list[int]
-    filter: ActionFilter
-    actions_count: int
-    completion: selectors.Completion
-    progress: selectors.Progress
-    coverage: selectors.Coverage
-    trends: list[selectors.IndicatorTrend]
-    trends_page: Page
-    actions: QuerySet[Action]
-    filtered: bool
+    """Filters and year from the query string; each panel's figures are computed when first
+    read, so a page, a CSV download or an htmx update pays only for what it shows."""
+
+    def __init__(self, params: QueryDict) -> None:
+        self.plan: Plan = plan_current(params.get("plan"))
+        today = timezone.localdate()
+        default_year = min(max(today.year, self.plan.start_year), self.plan.end_year)
+        try:
+            year = int(params.get("year", default_year))
+        except ValueError:
+            year = default_year
+        if year not in self.plan.years:
+            year = default_year
+        self.as_of = AsOf.for_year(year, today)
+        self.years = list(self.plan.years)
+        plan_actions = Action.objects.for_plan(self.plan)
+        self.filter = ActionFilter(params or None, queryset=plan_actions)
+        valid = not self.filter.is_bound or self.filter.is_valid()
+        self.actions: QuerySet[Action] = (
+            self.filter.qs if self.filter.is_bound and valid else plan_actions
+        )
+        self.filtered = any(params.get(name) for name in self.filter.form.fields)
+        self.page_number = params.get("page")
+
+    @cached_property
+    def actions_count(self) -> int:
+        return self.actions.count()
+
+    @cached_property
+    def completion(self) -> selectors.Completion:
+        return selectors.completion(self.plan, self.actions, self.as_of)
+
+    @cached_property
+    def progress(self) -> selectors.Progress:
+        return selectors.progress(self.actions, self.as_of)
+
+    @cached_property
+    def progress_chart(self) -> SafeString:
+        totals = self.progress.totals.counts
+        return bar_chart(
+            chart_id="progress-total",
+            title=_("Acties per voortgangsstatus"),
+            rows=[(str(label), totals[key]) for key, label in PROGRESS_COLUMNS],
+            unit=_("acties"),
+        )
+
+    @cached_property
+    def coverage(self) -> selectors.Coverage:
+        return selectors.coverage(self.plan, self.actions)
+
+    @cached_property
+    def trends_page(self) -> Page:
+        indicators = selectors.quantitative_indicators(self.actions)
+        return Paginator(indicators, INDICATORS_PER_PAGE).get_page(self.page_number)
+
+    @cached_property
+    def trends(self) -> list[selectors.IndicatorTrend]:
+        return selectors.indicator_trends(list(self.trends_page.object_list), self.as_of.year)
 
 
 def build(params: QueryDict) -> Dashboard:
-    plan = plan_current(params.get("plan"))
-    today = timezone.localdate()
-    default_year = min(max(today.year, plan.start_year), plan.end_year)
-    try:
-        year = int(params.get("year", default_year))
-    except ValueError:
-        year = default_year
-    if year not in plan.years:
-        year = default_year
-    as_of = AsOf.for_year(year, today)
-    action_filter = ActionFilter(params or None, queryset=Action.objects.for_plan(plan))
-    actions = action_filter.qs if action_filter.is_bound else Action.objects.for_plan(plan)
-    if action_filter.is_bound and not action_filter.is_valid():
-        actions = Action.objects.for_plan(plan)
-    indicators = selectors.quantitative_indicators(actions)
-    trends_page = Paginator(indicators, INDICATORS_PER_PAGE).get_page(params.get("page"))
-    return Dashboard(
-        plan=plan,
-        as_of=as_of,
-        years=list(plan.years),
-        filter=action_filter,
-        actions_count=actions.count(),
-        completion=selectors.completion(plan, actions, as_of),
-        progress=selectors.progress(actions, as_of),
-        coverage=selectors.coverage(plan, actions),
-        trends=selectors.indicator_trends(list(trends_page.object_list), as_of.year),
-        trends_page=trends_page,
-        actions=actions,
-        filtered=any(params.get(name) for name in action_filter.form.fields),
+    return Dashboard(params)
+
+
+# --- Rendered panels, cached on the data they show ------------------------------------
+
+# Every model whose rows the panels show. Each write to them leaves a history row
+# (simple_history, bulk loads and imports included), so the newest history ids change
+# whenever a figure could.
+SOURCES: tuple[type[Model], ...] = (
+    Plan,
+    StrategicGoal,
+    OperationalGoal,
+    Action,
+    Minister,
+    Administration,
+    ViolenceForm,
+    TargetGroup,
+    ReportingRound,
+    Fiche,
+    Indicator,
+    IndicatorValue,
+)
+
+
+def _history_tables() -> list[tuple[str, str]]:
+    tables = []
+    for model in SOURCES:
+        history = get_history_manager_for_model(model).model
+        models = [history] + [
+            getattr(history, field.name).model
+            for field in getattr(history, "_history_m2m_fields", [])
+        ]
+        tables += [(m._meta.db_table, m._meta.pk.column) for m in models]
+    return tables
+
+
+def data_version() -> str:
+    """The newest history id of every source table, in one query."""
+    quote = connection.ops.quote_name
+    sql = "SELECT " + ", ".join(
+        f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in _history_tables()
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return ".".join(str(value or 0) for value in row)
+
+
+def panels_key(params: QueryDict) -> str:
+    """What the panels depend on: the data, today (lateness), the language and the query."""
+    parts = [
+        data_version(),
+        timezone.localdate().isoformat(),
+        get_language() or "",
+        urlencode(sorted((k, v) for k, values in params.lists() for v in values)),
+    ]
+    return "dashboard-panels:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_panels(params: QueryDict, render: Callable[[], str]) -> SafeString:
+    """The rendered panels for ``params``: from the cache while no source row changed, else
+    ``render()`` (which computes the figures) and stored. The panels are the same for every
+    signed-in user; nothing user-specific may go into them."""
+    key = panels_key(params)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
+    return mark_safe(html)  # rendered by our template, escaped there
 
 
 # --- Tables as rows, for CSV and the API -------------------------------------------------

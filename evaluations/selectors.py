@@ -15,17 +15,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -405,37 +407,56 @@ class Coverage:
     overlaps: list[OverlapGroup]
 
 
-def _fingerprints(actions: QuerySet[Action], relation: str) -> dict[int, tuple[int, int, int]]:
-    """Per action an order-independent fingerprint of its tags (count, sum and sum of squares
-    of their ids), aggregated in the database in one grouped query. Equal sets give equal
-    fingerprints; the few candidates are verified exactly afterwards."""
+def _fingerprint(relation: str) -> Coalesce:
+    """Per action an order-independent number for its set of tags: the sum over the tags of
+    id³ + 1, in a correlated subquery. Equal sets give equal numbers; the rare different sets
+    that collide are told apart exactly afterwards."""
     through = getattr(Action, relation).through
     target = f"{getattr(Action, relation).field.m2m_reverse_field_name()}_id"
-    rows = (
-        through.objects.filter(action__in=actions)
-        .values("action_id")
-        .annotate(n=Count(target), s=Sum(target), q=Sum(F(target) * F(target)))
-        .order_by()
+    tag = Cast(F(target), BigIntegerField())
+    # SUM as a plain function: an aggregate over the subquery's rows without a GROUP BY.
+    fingerprint = (
+        through.objects.filter(action_id=OuterRef("pk"))
+        .annotate(fp=Func(tag * tag * tag + 1, function="SUM"))
+        .values("fp")
     )
-    return {row["action_id"]: (row["n"], row["s"], row["q"]) for row in rows}
+    return Coalesce(Subquery(fingerprint), 0, output_field=BigIntegerField())
 
 
 def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
-    """Actions of one operational goal sharing lead, forms of violence and target groups."""
-    forms = _fingerprints(actions, "violence_forms")
-    groups_fp = _fingerprints(actions, "target_groups")
-    buckets: dict[tuple, list[int]] = defaultdict(list)
-    for pk, goal_id, administration_id in (
+    """Actions of one operational goal sharing lead, forms of violence and target groups.
+
+    One query finds the candidates: a window counts, per operational goal, lead
+    administration and the two tag fingerprints, how many actions share them. Two more
+    fetch the candidates' tags, which settle the groups exactly."""
+    candidates = list(
         actions.filter(lead_administration__isnull=False)
-        .values_list("pk", "operational_goal_id", "lead_administration_id")
-        .order_by()
-    ):
-        key = (goal_id, administration_id, forms.get(pk), groups_fp.get(pk))
-        buckets[key].append(pk)
-    candidate_ids = [pk for members in buckets.values() if len(members) > 1 for pk in members]
-    if not candidate_ids:
+        .annotate(forms=_fingerprint("violence_forms"), groups=_fingerprint("target_groups"))
+        .annotate(
+            peers=Window(
+                Count("pk"),
+                partition_by=[
+                    F("operational_goal_id"),
+                    F("lead_administration_id"),
+                    F("forms"),
+                    F("groups"),
+                ],
+            )
+        )
+        .filter(peers__gt=1)
+        .values_list(
+            "pk",
+            "code",
+            "operational_goal_id",
+            "operational_goal__code",
+            "lead_administration_id",
+            "lead_administration__name",
+        )
+        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
+    )
+    if not candidates:
         return []
-    # Tuples, not model instances: this runs over every candidate on each dashboard view.
+    candidate_ids = [row[0] for row in candidates]
     form_codes: dict[int, list[str]] = defaultdict(list)
     for action_id, code in Action.violence_forms.through.objects.filter(
         action_id__in=candidate_ids
@@ -447,18 +468,7 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
     ).values_list("action_id", "targetgroup__name"):
         group_names[action_id].append(name)
     found: dict[tuple, OverlapGroup] = {}
-    for pk, code, goal_id, goal_code, admin_id, admin_name in (
-        Action.objects.filter(pk__in=candidate_ids)
-        .values_list(
-            "pk",
-            "code",
-            "operational_goal_id",
-            "operational_goal__code",
-            "lead_administration_id",
-            "lead_administration__name",
-        )
-        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
-    ):
+    for pk, code, goal_id, goal_code, admin_id, admin_name in candidates:
         forms_sorted = sorted(form_codes.get(pk, []))
         groups_sorted = sorted(group_names.get(pk, []))
         # The exact key: a fingerprint collision never merges different sets.

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from evaluations import dashboard as dashboard_module
-from evaluations.charts import bar_chart
 from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
 
 
@@ -18,25 +17,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = dashboard_module.build(request.GET)
     query = request.GET.copy()
     query.pop("page", None)
-    totals = data.progress.totals.counts
     context = {
         "d": data,
         "progress_labels": {key: str(label) for key, label in PROGRESS_COLUMNS},
-        "progress_chart": bar_chart(
-            chart_id="progress-total",
-            title=_("Acties per voortgangsstatus"),
-            rows=[(str(label), totals[key]) for key, label in PROGRESS_COLUMNS],
-            unit=_("acties"),
-        ),
         "state_columns": STATE_COLUMNS,
         "progress_columns": PROGRESS_COLUMNS,
         "query": query.urlencode(),
     }
     template = "evaluations/dashboard.html"
+    if request.htmx and request.htmx.target == "trends":
+        # Another page of indicators: only that panel is computed.
+        return render(request, f"{template}#trends", context)
+    panels = dashboard_module.cached_panels(
+        request.GET, lambda: render_to_string(f"{template}#panels", context, request)
+    )
     if request.htmx:
-        target = request.htmx.target or ""
-        template += "#trends" if target == "trends" else "#panels"
-    return render(request, template, context)
+        return HttpResponse(panels)
+    return render(request, template, {**context, "panels": panels})
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,11 @@ def _test_settings(settings):  # type: ignore[no-untyped-def]
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # A cache namespace per test (Redis in CI): ids restart after each test's rollback, so
+    # a key built from them must not meet an entry a previous test left behind.
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture

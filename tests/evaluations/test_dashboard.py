@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -207,16 +208,75 @@ def test_dashboard_query_count_is_fixed(
     settings.DEBUG = True
     demo_load(actions=size, seed=4)
     demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
-    # session, user, plan, 4 filter choice lists, indicator count, indicator page,
-    # values of those indicators, action count, round, fiche totals, per administration,
-    # per minister, outstanding fiches, progress per goal (with late and incomplete counts),
-    # 4 other progress groupings, late (list), incomplete (list), strategic goals,
-    # 2 matrices (+2 row lists), overlap: 2 tag fingerprints, the actions' leads,
-    # candidates with their forms and groups (the demo always has overlap)
-    with django_assert_num_queries(34):
-        response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
-    assert response.context["d"].actions_count == size
-    assert response.context["d"].coverage.overlaps
+    url = reverse("evaluations:dashboard")
+    # session, user, plan, 4 filter choice lists, data version; then the figures: action
+    # count, round, fiche totals, per administration, per minister, outstanding fiches,
+    # progress per goal (with late and incomplete counts), 4 other progress groupings, late
+    # (list), incomplete (list), strategic goals, 2 matrices (+2 row lists), overlap
+    # candidates and their forms and groups (the demo always has overlap), indicator count,
+    # indicator page, values of those indicators
+    with django_assert_num_queries(32):
+        cold = coordinator_client.get(url, {"year": 2026})
+    # The same view again: the panels come from the cache, the figures are not computed.
+    with django_assert_num_queries(8):
+        warm = coordinator_client.get(url, {"year": 2026})
+    assert warm.context["panels"] == cold.context["panels"]
+    assert cold.context["d"].actions_count == size
+    assert cold.context["d"].coverage.overlaps
+
+
+def _panels(client, **params):  # type: ignore[no-untyped-def]
+    response = client.get(reverse("evaluations:dashboard"), {"year": 2026, **params})
+    assert response.status_code == 200
+    return str(response.context["panels"])
+
+
+def test_cached_panels_change_with_every_kind_of_write(
+    coordinator_client, plan, coordinator, editor_a, admin_a
+):
+    sg = ViolenceForm.objects.get(code="SG")
+    action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2026)
+    assert "· 1 actie</p>" in _panels(coordinator_client)
+
+    ActionFactory(lead_administration=admin_a)  # a new action
+    assert "· 2 acties</p>" in _panels(coordinator_client)
+
+    def sg_gaps() -> int:
+        row = re.search(r"Seksueel geweld \(SG\)</th>(.*?)</tr>", _panels(coordinator_client))
+        return row[1].count("gap-mark")
+
+    assert sg_gaps() == 3
+    action.violence_forms.add(sg)  # a tag: one strategic goal now covers SG
+    assert sg_gaps() == 2
+
+    services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
+    assert "Rapporteringsronde 2026" in _panels(coordinator_client)
+    assert "Er is (nog) geen rapporteringsronde" not in _panels(coordinator_client)
+
+    before = _panels(coordinator_client)
+    assert "50 %</span> van de acties afgerond" not in before
+    _report(Fiche.objects.get(action=action), editor_a, "completed", coordinator)
+    assert "50 %</span> van de acties afgerond" in _panels(coordinator_client)
+
+    indicator = indicator_save(
+        action=action,
+        user=coordinator,
+        data={"name": "Bereikte scholen", "kind": "quantitative", "unit": "scholen"},
+    )
+    assert "Bereikte scholen" in _panels(coordinator_client)
+    indicator.delete()
+    assert "Bereikte scholen" not in _panels(coordinator_client)
+
+
+def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
+    """Lateness depends on today: a new day is a new cache entry."""
+    ActionFactory(start_year=2025, end_year=2026, end_quarter=1)
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 3, 1))
+    assert "kpi-bad" not in _panels(coordinator_client)
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 5, 1))
+    assert 'class="kpi kpi-bad">1</span> acties met vertraging' in _panels(coordinator_client)
 
 
 def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
