@@ -279,6 +279,20 @@ def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
     assert 'class="kpi kpi-bad">1</span> acties met vertraging' in _panels(coordinator_client)
 
 
+def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, settings):
+    """The cached panels are shared by every signed-in user: rendered without the cache for
+    two roles, they must be the same."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    demo_load(actions=12, seed=2)
+    demo_fiches_load(seed=2, today=dt.date(2026, 6, 1))
+    seen = []
+    for user in (coordinator, reader):
+        client.force_login(user)
+        seen.append(_panels(client))
+    assert seen[0] == seen[1]
+    assert "Rapporteringsronde 2026" in seen[0]
+
+
 def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
     ActionFactory(title="=HYPERLINK(1)", lead_minister=None)
     response = coordinator_client.get(
