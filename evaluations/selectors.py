@@ -83,6 +83,11 @@ class CompletionRow:
         return sum(self.counts.values())
 
     @property
+    def cells(self) -> list[tuple[str, int]]:
+        """(state, number) in column order, for templates."""
+        return [(state, self.counts.get(state, 0)) for state, _label in STATE_COLUMNS]
+
+    @property
     def submitted_pct(self) -> int:
         done = self.counts.get(FicheState.SUBMITTED, 0) + self.counts.get(FicheState.APPROVED, 0)
         return round(100 * done / self.total) if self.total else 0
@@ -176,6 +181,11 @@ class ProgressRow:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def cells(self) -> list[int]:
+        """The numbers in column order, for templates."""
+        return [self.counts.get(status, 0) for status, _label in PROGRESS_COLUMNS]
 
     @property
     def completed_pct(self) -> int:

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from actionplan.demo import demo_load
 from actionplan.models import TargetGroup, ViolenceForm
-from evaluations.dashboard import build
+from evaluations.dashboard import INDICATORS_PER_PAGE, build
 from fiches import services
 from fiches.demo import demo_fiches_load
 from fiches.models import Fiche
 from indicators.services import indicator_save
-from tests.factories import ActionFactory, OperationalGoalFactory
+from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -291,6 +291,27 @@ def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, se
         seen.append(_panels(client))
     assert seen[0] == seen[1]
     assert "Rapporteringsronde 2026" in seen[0]
+
+
+def test_next_page_of_indicators_loads_only_that_panel(
+    coordinator_client, plan, settings, django_assert_num_queries
+):
+    settings.DEBUG = True
+    names = {IndicatorFactory().name for _ in range(INDICATORS_PER_PAGE + 1)}
+    url = reverse("evaluations:dashboard")
+    first = coordinator_client.get(url, {"year": 2026})
+    # session, user, plan, indicator count, indicator page, values of those indicators
+    with django_assert_num_queries(6):
+        second = coordinator_client.get(
+            url, {"year": 2026, "page": 2}, headers={"HX-Request": "true", "HX-Target": "trends"}
+        )
+    assert second.text.lstrip().startswith('<section id="trends"')
+    assert "Pagina 2 van 2 (13 indicatoren)" in second.text
+    on_first = {n for n in names if f"</a> {n}</h3>" in first.text}
+    on_second = {n for n in names if f"</a> {n}</h3>" in second.text}
+    assert len(on_first) == INDICATORS_PER_PAGE
+    assert on_first | on_second == names
+    assert not on_first & on_second
 
 
 def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
