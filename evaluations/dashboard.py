@@ -5,9 +5,11 @@ Pages, CSV downloads and the stats API all build it here, so they show the same 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from simple_history.utils import get_history_manager_for_model
 
 from actionplan.filters import ActionFilter
@@ -44,6 +47,8 @@ from fiches.models import Fiche, ReportingRound
 from indicators.models import Indicator, IndicatorValue
 
 INDICATORS_PER_PAGE = 12
+
+logger = logging.getLogger(__name__)
 
 
 class Dashboard:
@@ -174,10 +179,16 @@ def cached_panels(params: QueryDict, render: Callable[[], str]) -> SafeString:
     if settings.DASHBOARD_CACHE_SECONDS <= 0:
         return mark_safe(render())  # rendered by our template, escaped there
     key = panels_key(params)
-    html = cache.get(key)
+    try:
+        html = cache.get(key)
+    except RedisError:
+        # The cache only saves time: with Redis down the panels are computed as usual.
+        logger.warning("Dashboard cache unavailable; panels computed", exc_info=True)
+        return mark_safe(render())  # rendered by our template, escaped there
     if html is None:
         html = render()
-        cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
+        with contextlib.suppress(RedisError):
+            cache.set(key, str(html), settings.DASHBOARD_CACHE_SECONDS)
     return mark_safe(html)  # rendered by our template, escaped there
 
 

@@ -314,6 +314,19 @@ def test_next_page_of_indicators_loads_only_that_panel(
     assert not on_first & on_second
 
 
+def test_dashboard_works_while_the_cache_server_is_down(coordinator_client, plan, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    ActionFactory(title="Actie zonder cache")
+    response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
+    assert response.status_code == 200
+    assert "· 1 actie</p>" in response.text
+
+
 def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
     ActionFactory(title="=HYPERLINK(1)", lead_minister=None)
     response = coordinator_client.get(
