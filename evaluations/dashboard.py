@@ -149,14 +149,26 @@ def _history_tables() -> list[tuple[str, str]]:
     return tables
 
 
+# Ids are handed out before commit, so a transaction may commit a history row below the
+# newest id after that id was read. Counting the rows among the newest ids catches that
+# late commit, as long as fewer than this many rows were written meanwhile.
+VERSION_WINDOW = 1000
+
+
 def data_version() -> str:
-    """The newest history id of every source table, in one query."""
+    """Per source table the newest history id and the number of rows among the newest
+    ``VERSION_WINDOW`` ids, in one query of index lookups."""
     quote = connection.ops.quote_name
-    sql = "SELECT " + ", ".join(
-        f"(SELECT MAX({quote(pk)}) FROM {quote(table)})" for table, pk in _history_tables()
-    )
+    columns = []
+    for table, pk in _history_tables():
+        t, c = quote(table), quote(pk)
+        newest = f"(SELECT MAX({c}) FROM {t})"
+        columns += [
+            newest,
+            f"(SELECT COUNT(*) FROM {t} WHERE {c} > {newest} - {VERSION_WINDOW})",
+        ]
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute("SELECT " + ", ".join(columns))
         row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row)
 

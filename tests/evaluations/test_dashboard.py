@@ -268,6 +268,25 @@ def test_cached_panels_change_with_every_kind_of_write(
     assert "Bereikte scholen" not in _panels(coordinator_client)
 
 
+def test_data_version_sees_a_history_row_committed_after_a_newer_one(plan):
+    """Ids are handed out before commit: a row with a lower id can become visible after the
+    newest one was read, and must still change the version."""
+    from evaluations.dashboard import data_version
+
+    action = ActionFactory()
+    ActionFactory()
+    history = action.history.model
+    newest = history.objects.order_by("-history_id").first()
+    late_id = newest.history_id - 1
+    history.objects.filter(history_id=late_id).delete()  # a row not committed yet
+    before = data_version()
+    late = history.objects.get(history_id=newest.history_id)
+    late.history_id = late_id
+    late.save()  # a copy under the lower id: as if that transaction committed only now
+    assert history.objects.order_by("-history_id").first().history_id == newest.history_id
+    assert data_version() != before
+
+
 def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
     """Lateness depends on today: a new day is a new cache entry."""
     ActionFactory(start_year=2025, end_year=2026, end_quarter=1)
