@@ -226,8 +226,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Cache -----------------------------------------------------------------------------
-# Holds rendered dashboard panels, keyed on the data they show (evaluations/dashboard.py),
-# so a stale entry is never read: shared through Redis when configured, else per process.
+# Holds rendered dashboard panels under a key made from the data they show
+# (evaluations/dashboard.py), so a change shows on the next view: shared through Redis when
+# configured, else per process.
 DASHBOARD_CACHE_SECONDS: int = env_int("DASHBOARD_CACHE_SECONDS", 600)
 if REDIS_URL:
     CACHES = {
