@@ -43,7 +43,7 @@ from actionplan.selectors import plan_current
 from evaluations import selectors
 from evaluations.charts import bar_chart
 from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS, AsOf
-from fiches.models import Fiche, ReportingRound
+from fiches.models import Fiche, ReportingRound, ReviewEvent
 from indicators.models import Indicator, IndicatorValue
 
 INDICATORS_PER_PAGE = 12
@@ -118,10 +118,9 @@ def build(params: QueryDict) -> Dashboard:
 
 # --- Rendered panels, cached on the data they show ------------------------------------
 
-# Every model whose rows the panels show. Each write to them leaves a history row
-# (simple_history, bulk loads and imports included), so the newest history ids change
-# whenever a figure could.
-SOURCES: tuple[type[Model], ...] = (
+# The models whose changes can alter a figure; each write to them leaves a history row
+# (simple_history, bulk loads and imports included), so their newest history ids tell.
+HISTORY_SOURCES: tuple[type[Model], ...] = (
     Plan,
     StrategicGoal,
     OperationalGoal,
@@ -131,36 +130,40 @@ SOURCES: tuple[type[Model], ...] = (
     ViolenceForm,
     TargetGroup,
     ReportingRound,
-    Fiche,
     Indicator,
     IndicatorValue,
 )
+# Fiches change all day while editors write their drafts, which no panel shows. A panel
+# changes with a new fiche or a step in the review workflow, and every step writes a review
+# event (fiches.services._transition); neither row is ever updated or deleted, so the
+# newest ids of these two tables stand for the fiches.
+ROW_SOURCES: tuple[type[Model], ...] = (Fiche, ReviewEvent)
 
 
-def _history_tables() -> list[tuple[str, str]]:
-    tables = []
-    for model in SOURCES:
+def _version_tables() -> list[tuple[str, str]]:
+    models: list[type[Model]] = []
+    for model in HISTORY_SOURCES:
         history = get_history_manager_for_model(model).model
-        models = [history] + [
+        models += [history] + [
             getattr(history, field.name).model
             for field in getattr(history, "_history_m2m_fields", [])
         ]
-        tables += [(m._meta.db_table, m._meta.pk.column) for m in models]
-    return tables
+    models += ROW_SOURCES
+    return [(m._meta.db_table, m._meta.pk.column) for m in models]
 
 
-# Ids are handed out before commit, so a transaction may commit a history row below the
-# newest id after that id was read. Counting the rows among the newest ids catches that
+# Ids are handed out before commit, so a transaction may commit a row below the newest id
+# after that id was read. Counting the rows among the newest ids catches that
 # late commit, as long as fewer than this many rows were written meanwhile.
 VERSION_WINDOW = 1000
 
 
 def data_version() -> str:
-    """Per source table the newest history id and the number of rows among the newest
+    """Per source table the newest id and the number of rows among the newest
     ``VERSION_WINDOW`` ids, in one query of index lookups."""
     quote = connection.ops.quote_name
     columns = []
-    for table, pk in _history_tables():
+    for table, pk in _version_tables():
         t, c = quote(table), quote(pk)
         newest = f"(SELECT MAX({c}) FROM {t})"
         columns += [

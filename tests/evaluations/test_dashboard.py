@@ -287,6 +287,31 @@ def test_data_version_sees_a_history_row_committed_after_a_newer_one(plan):
     assert data_version() != before
 
 
+def test_cached_panels_stay_while_an_editor_writes_a_draft(
+    coordinator_client, plan, coordinator, editor_a, admin_a, settings, django_assert_num_queries
+):
+    settings.DEBUG = True
+    action = ActionFactory(lead_administration=admin_a)
+    services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
+    url = reverse("evaluations:dashboard")
+    coordinator_client.get(url, {"year": 2026})
+    fiche = Fiche.objects.get(action=action)
+    services.fiche_save(
+        fiche=fiche,
+        user=editor_a,
+        expected_version=fiche.version,
+        data={"status_update": "Halfweg", "progress_status": "on_track"},
+    )
+    # A draft shows in no panel: the cached panels are served (session, user, plan, 4
+    # filter choice lists, data version).
+    with django_assert_num_queries(8):
+        coordinator_client.get(url, {"year": 2026})
+    # Submitting it is a step in the workflow: the round's figures change.
+    services.fiche_submit(fiche=Fiche.objects.get(pk=fiche.pk), user=editor_a)
+    response = coordinator_client.get(url, {"year": 2026})
+    assert '<span class="kpi">100 %</span> ingediend' in response.text
+
+
 def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
     """Lateness depends on today: a new day is a new cache entry."""
     ActionFactory(start_year=2025, end_year=2026, end_quarter=1)
