@@ -295,7 +295,8 @@ class OperationalGoal(models.Model):
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def for_plan(self, plan: Plan) -> ActionQuerySet:
-        return self.filter(operational_goal__strategic_goal__plan=plan)
+        # The denormalised plan (kept by services.action_save): no join through the goals.
+        return self.filter(plan=plan)
 
     def running_in(self, year: int) -> ActionQuerySet:
         return self.filter(start_year__lte=year, end_year__gte=year)

@@ -24,6 +24,7 @@ from fiches.models import (
     ReviewKind,
     RoundStatus,
 )
+from fiches.services import supersession_refresh
 from indicators.models import Direction, Indicator, IndicatorKind, IndicatorValue
 
 REASON = "load_demo"
@@ -82,6 +83,7 @@ def demo_fiches_load(*, seed: int, today: dt.date | None = None) -> dict[str, in
             counts["fiches"] += len(fiches)
             counts["values"] += len(values)
             ReviewEvent.objects.bulk_create(events, batch_size=1000)
+        supersession_refresh(actions=Action.objects.for_plan(plan))
     return counts
 
 

@@ -226,7 +226,13 @@ class Fiche(models.Model):
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     # The reason of the latest return or reopening, shown prominently to the editor.
     review_reason = models.TextField(_("reden van terugsturen of heropenen"), blank=True)
-    history = History(excluded_fields=["updated_at"])
+    # Derived, kept by fiches.services.supersession_refresh on every workflow step: the
+    # year of the action's next approved fiche, empty while this one is the latest. The
+    # progress "as of a year" is then a plain join instead of a lookup per action.
+    superseded_in = models.PositiveSmallIntegerField(
+        _("opgevolgd in"), null=True, blank=True, editable=False
+    )
+    history = History(excluded_fields=["updated_at", "superseded_in"])
 
     objects = FicheQuerySet.as_manager()
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, OuterRef, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -339,7 +340,24 @@ def _transition(
     fiche._change_reason = reason or str(ReviewKind(kind).label)  # type: ignore[attr-defined]
     fiche.save()
     ReviewEvent.objects.create(fiche=fiche, kind=kind, reason=reason, author=user)
+    supersession_refresh(actions=[fiche.action_id])
     return fiche
+
+
+def supersession_refresh(*, actions: Iterable[int] | QuerySet[Action]) -> int:
+    """Store on each approved fiche of ``actions`` the year of the action's next approved
+    fiche (empty for the latest one, and for fiches that are not approved). Derived data
+    for the dashboard's progress "as of a year", so it is written without history."""
+    next_approved = (
+        Fiche.objects.filter(
+            action_id=OuterRef("action_id"), state=FicheState.APPROVED, year__gt=OuterRef("year")
+        )
+        .order_by("year")
+        .values("year")[:1]
+    )
+    return Fiche.objects.filter(action__in=actions).update(
+        superseded_in=Case(When(state=FicheState.APPROVED, then=Subquery(next_approved)))
+    )
 
 
 def _require_reason(reason: str) -> str:

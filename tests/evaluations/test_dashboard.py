@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from actionplan.demo import demo_load
-from actionplan.models import TargetGroup, ViolenceForm
+from actionplan.models import Action, TargetGroup, ViolenceForm
 from evaluations.dashboard import INDICATORS_PER_PAGE, build
+from evaluations.selectors import AsOf, with_progress
 from fiches import services
 from fiches.demo import demo_fiches_load
-from fiches.models import Fiche
+from fiches.models import Fiche, FicheState
 from indicators.services import indicator_save
 from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFactory
 
@@ -114,6 +115,43 @@ def test_as_of_year_uses_that_years_approved_fiches(plan, coordinator, editor_a,
     d2026 = build(_params(year=2026))
     assert d2026.progress.totals.counts["on_track"] == 1
     assert d2026.progress.totals.counts["delayed"] == 0
+    # A later year without a fiche still stands on the latest approved one.
+    assert build(_params(year=2027)).progress.totals.counts["on_track"] == 1
+
+
+def test_reopened_fiche_no_longer_counts_and_the_year_before_does_again(
+    plan, coordinator, editor_a, admin_a
+):
+    action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029)
+    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    _report(Fiche.objects.get(action=action, year=2025), editor_a, "delayed", coordinator)
+    services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
+    fiche_2026 = Fiche.objects.get(action=action, year=2026)
+    _report(fiche_2026, editor_a, "completed", coordinator)
+    assert build(_params(year=2026)).progress.totals.counts["completed"] == 1
+
+    services.fiche_reopen(fiche=fiche_2026, user=coordinator, reason="Cijfers nakijken")
+    counts = build(_params(year=2026)).progress.totals.counts
+    assert (counts["completed"], counts["delayed"]) == (0, 1)
+    assert build(_params(year=2025)).progress.totals.counts["delayed"] == 1
+
+    _report(Fiche.objects.get(pk=fiche_2026.pk), editor_a, "on_track", coordinator)
+    counts = build(_params(year=2026)).progress.totals.counts
+    assert (counts["on_track"], counts["delayed"]) == (1, 0)
+
+
+def test_progress_as_of_each_year_is_that_of_the_latest_approved_fiche(plan):
+    demo_load(actions=40, seed=3)
+    demo_fiches_load(seed=3, today=dt.date(2027, 6, 1))
+    approved = Fiche.objects.filter(state=FicheState.APPROVED).order_by("year")
+    assert len({f.action_id for f in approved}) < approved.count()  # several years each
+    for year in (2025, 2026, 2027):
+        latest = {f.action_id: f.progress_status for f in approved if f.year <= year}
+        shown = list(
+            with_progress(Action.objects.all(), AsOf.for_year(year)).values_list("pk", "progress")
+        )
+        assert len(shown) == Action.objects.count()
+        assert dict(shown) == {pk: latest.get(pk, "unknown") for pk, _p in shown}
 
 
 def test_late_actions(plan, coordinator, editor_a, admin_a):
