@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import logging
@@ -158,9 +159,8 @@ def _version_tables() -> list[tuple[str, str]]:
 VERSION_WINDOW = 1000
 
 
-def data_version() -> str:
-    """Per source table the newest id and the number of rows among the newest
-    ``VERSION_WINDOW`` ids, in one query of index lookups."""
+@functools.cache
+def _version_sql() -> str:
     quote = connection.ops.quote_name
     columns = []
     for table, pk in _version_tables():
@@ -170,8 +170,14 @@ def data_version() -> str:
             newest,
             f"(SELECT COUNT(*) FROM {t} WHERE {c} > {newest} - {VERSION_WINDOW})",
         ]
+    return "SELECT " + ", ".join(columns)
+
+
+def data_version() -> str:
+    """Per source table the newest id and the number of rows among the newest
+    ``VERSION_WINDOW`` ids, in one query of index lookups."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
+        cursor.execute(_version_sql())
         row = cursor.fetchone()
     return ".".join(str(value or 0) for value in row)
 
