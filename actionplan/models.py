@@ -295,8 +295,7 @@ class OperationalGoal(models.Model):
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def for_plan(self, plan: Plan) -> ActionQuerySet:
-        # The denormalised plan (kept by services.action_save): no join through the goals.
-        return self.filter(plan=plan)
+        return self.filter(operational_goal__strategic_goal__plan=plan)
 
     def running_in(self, year: int) -> ActionQuerySet:
         return self.filter(start_year__lte=year, end_year__gte=year)

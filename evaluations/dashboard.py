@@ -13,6 +13,7 @@ import io
 import logging
 from collections.abc import Callable
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -48,6 +49,7 @@ from fiches.models import Fiche, ReportingRound, ReviewEvent
 from indicators.models import Indicator, IndicatorValue
 
 INDICATORS_PER_PAGE = 12
+PAGE_NUMBERS = frozenset(str(n) for n in range(1, 101))
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,20 @@ class Dashboard:
         )
         self.filtered = any(params.get(name) for name in self.filter.form.fields)
         self.page_number = params.get("page")
+        # The parameters the dashboard reads, for its own links and its cache key; anything
+        # else in the query string is dropped.
+        self.query = QueryDict(mutable=True)
+        for name in ("plan", "year", *self.filter.form.fields):
+            values = [value for value in params.getlist(name) if value]
+            if values:
+                self.query.setlist(name, values)
+        # Free-text searches and invalid filters are computed each time rather than filling
+        # the cache with one entry per string typed.
+        self.cacheable = (
+            valid
+            and not params.get("q")
+            and (self.page_number is None or self.page_number in PAGE_NUMBERS)
+        )
 
     @cached_property
     def actions_count(self) -> int:
@@ -182,24 +198,41 @@ def data_version() -> str:
     return ".".join(str(value or 0) for value in row)
 
 
-def panels_key(params: QueryDict) -> str:
-    """What the panels depend on: the data, today (lateness), the language and the query."""
+@functools.cache
+def _code_version() -> str:
+    """The code and templates that render the panels: a deploy that changes them starts
+    with fresh entries instead of serving the old HTML until it expires."""
+    digest = hashlib.sha256()
+    app = Path(__file__).resolve().parent
+    templates = Path(settings.BASE_DIR) / "templates" / "evaluations"
+    for path in sorted([*app.glob("*.py"), *templates.rglob("*.html")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def panels_key(dashboard: Dashboard) -> str:
+    """What the panels depend on: the data, today (lateness), the code, the language and
+    the parameters the dashboard reads."""
+    query = dashboard.query.copy()
+    if dashboard.page_number:
+        query["page"] = dashboard.page_number
     parts = [
         data_version(),
         timezone.localdate().isoformat(),
+        _code_version(),
         get_language() or "",
-        urlencode(sorted((k, v) for k, values in params.lists() for v in values)),
+        urlencode(sorted((k, v) for k, values in query.lists() for v in values)),
     ]
     return "dashboard-panels:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cached_panels(params: QueryDict, render: Callable[[], str]) -> SafeString:
-    """The rendered panels for ``params``: from the cache while no source row changed, else
-    ``render()`` (which computes the figures) and stored. The panels are the same for every
-    signed-in user; nothing user-specific may go into them."""
-    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+def cached_panels(dashboard: Dashboard, render: Callable[[], str]) -> SafeString:
+    """The rendered panels: from the cache while no source row changed, else ``render()``
+    (which computes the figures) and stored. The panels are the same for every signed-in
+    user; nothing user-specific may go into them."""
+    if settings.DASHBOARD_CACHE_SECONDS <= 0 or not dashboard.cacheable:
         return mark_safe(render())  # rendered by our template, escaped there
-    key = panels_key(params)
+    key = panels_key(dashboard)
     try:
         html = cache.get(key)
     except RedisError:

@@ -15,21 +15,19 @@ from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = dashboard_module.build(request.GET)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "d": data,
         "progress_labels": {key: str(label) for key, label in PROGRESS_COLUMNS},
         "state_columns": STATE_COLUMNS,
         "progress_columns": PROGRESS_COLUMNS,
-        "query": query.urlencode(),
+        "query": data.query.urlencode(),
     }
     template = "evaluations/dashboard.html"
     if request.htmx and request.htmx.target == "trends":
         # Another page of indicators: only that panel is computed.
         return render(request, f"{template}#trends", context)
     panels = dashboard_module.cached_panels(
-        request.GET, lambda: render_to_string(f"{template}#panels", context, request)
+        data, lambda: render_to_string(f"{template}#panels", context, request)
     )
     if request.htmx:
         return HttpResponse(panels)

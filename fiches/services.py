@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -142,6 +142,9 @@ def round_close(*, round: ReportingRound, user: User) -> ReportingRound:
 
 
 def _locked(fiche: Fiche) -> Fiche:
+    # Locks the action's row as well (joined): steps on fiches of one action queue up, so
+    # an approval's rewrite of the action's other fiches (supersession_refresh) cannot
+    # deadlock with a step on one of them.
     return Fiche.objects.select_for_update().select_related("action").get(pk=fiche.pk)
 
 
@@ -340,7 +343,6 @@ def _transition(
     fiche._change_reason = reason or str(ReviewKind(kind).label)  # type: ignore[attr-defined]
     fiche.save()
     ReviewEvent.objects.create(fiche=fiche, kind=kind, reason=reason, author=user)
-    supersession_refresh(actions=[fiche.action_id])
     return fiche
 
 
@@ -355,8 +357,10 @@ def supersession_refresh(*, actions: Iterable[int] | QuerySet[Action]) -> int:
         .order_by("year")
         .values("year")[:1]
     )
-    return Fiche.objects.filter(action__in=actions).update(
-        superseded_in=Case(When(state=FicheState.APPROVED, then=Subquery(next_approved)))
+    return (
+        Fiche.objects.filter(action__in=actions)
+        .filter(Q(state=FicheState.APPROVED) | Q(superseded_in__isnull=False))
+        .update(superseded_in=Case(When(state=FicheState.APPROVED, then=Subquery(next_approved))))
     )
 
 
@@ -401,13 +405,15 @@ def fiche_approve(*, fiche: Fiche, user: User) -> Fiche:
     current = _locked(fiche)
     current.approved_at = timezone.now()
     current.review_reason = ""
-    return _transition(
+    approved = _transition(
         current,
         user=user,
         kind=ReviewKind.APPROVE,
         allowed_from=[FicheState.SUBMITTED],
         to=FicheState.APPROVED,
     )
+    supersession_refresh(actions=[approved.action_id])
+    return approved
 
 
 @transaction.atomic
@@ -433,7 +439,7 @@ def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
     current = _locked(fiche)
     current.review_reason = reason
     current.approved_at = None
-    return _transition(
+    reopened = _transition(
         current,
         user=user,
         kind=ReviewKind.REOPEN,
@@ -441,3 +447,5 @@ def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
         to=FicheState.DRAFT,
         reason=reason,
     )
+    supersession_refresh(actions=[reopened.action_id])
+    return reopened

@@ -7,7 +7,8 @@ a temporary SQLite file by default, or ``<name>_bench`` on the PostgreSQL server
 ``load_demo --actions N`` and then, logged in as a coordinator through Django's test client,
 requests every URL 3 times to warm up and 20 times to measure, plus once to count queries.
 ``/dashboard/`` is measured twice: cold (its panel cache emptied before each request, as
-after any change to the data) and cached (every later view until the next change).
+after any change to the data) and cached (every later view until the next change); the
+cache is the process's memory here, Redis in production adds a round trip to the cached view.
 
 The report benchmark loads 200 actions the same way, then runs the worker's job
 (``services.report_build``) on a requested interim 2027 report in a process of its own,
@@ -209,6 +210,11 @@ def setup_django() -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A cache of this process's own: the cold runs empty it before each request, which on
+    # a shared Redis would also empty the Celery queues (Django's clear() flushes the db).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}
     }
     django.setup()
     # WhiteNoise warns about a missing STATIC_ROOT; the fresh VAR_DIR has none yet.

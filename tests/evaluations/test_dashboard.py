@@ -4,6 +4,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplan.demo import demo_load
@@ -263,6 +265,25 @@ def test_dashboard_query_count_is_fixed(
     assert cold.context["d"].coverage.overlaps
 
 
+def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
+    coordinator_client, plan, settings, django_assert_max_num_queries
+):
+    settings.DEBUG = True
+    ActionFactory(title="Preventie op school")
+    url = reverse("evaluations:dashboard")
+    coordinator_client.get(url, {"year": 2026})
+    # Anything the dashboard does not read leaves the key alone and stays out of its links.
+    with django_assert_max_num_queries(8):
+        response = coordinator_client.get(url, {"year": 2026, "utm": "nieuwsbrief"})
+    assert "utm" not in response.text
+    # A free-text search is computed each time: no cache entry per string typed.
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = coordinator_client.get(url, {"year": 2026, "q": "school"})
+        assert len(queries) > 8
+        assert "· 1 actie <strong>(gefilterd)</strong>" in response.text
+
+
 def _panels(client, **params):  # type: ignore[no-untyped-def]
     response = client.get(reverse("evaluations:dashboard"), {"year": 2026, **params})
     assert response.status_code == 200
@@ -295,6 +316,10 @@ def test_cached_panels_change_with_every_kind_of_write(
     assert "50 %</span> van de acties afgerond" not in before
     _report(Fiche.objects.get(action=action), editor_a, "completed", coordinator)
     assert "50 %</span> van de acties afgerond" in _panels(coordinator_client)
+    services.fiche_reopen(
+        fiche=Fiche.objects.get(action=action), user=coordinator, reason="Nakijken"
+    )
+    assert '"kpi">0 %</span> van de acties afgerond' in _panels(coordinator_client)
 
     indicator = indicator_save(
         action=action,
@@ -361,17 +386,17 @@ def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
     assert 'class="kpi kpi-bad">1</span> acties met vertraging' in _panels(coordinator_client)
 
 
-def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, settings):
+def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, editor_a, settings):
     """The cached panels are shared by every signed-in user: rendered without the cache for
     two roles, they must be the same."""
     settings.DASHBOARD_CACHE_SECONDS = 0
     demo_load(actions=12, seed=2)
     demo_fiches_load(seed=2, today=dt.date(2026, 6, 1))
     seen = []
-    for user in (coordinator, reader):
+    for user in (coordinator, reader, editor_a):
         client.force_login(user)
         seen.append(_panels(client))
-    assert seen[0] == seen[1]
+    assert seen[0] == seen[1] == seen[2]
     assert "Rapporteringsronde 2026" in seen[0]
 
 
