@@ -149,9 +149,9 @@ def operational_goal_save(*, goal: OperationalGoal, reason: str = "") -> Operati
     goal.save()
     # Codes of the actions below follow the goal's code.
     for action in goal.actions.select_related("operational_goal__strategic_goal"):
-        old = action.code
+        old = (action.code, action.plan_id)
         action_assign_code(action)
-        if action.code != old:
+        if (action.code, action.plan_id) != old:
             action._change_reason = reason  # type: ignore[attr-defined]
             action.save(update_fields=["code", "plan"])
     return goal

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from actionplan.models import Action
-from actionplan.services import action_save
+from actionplan.models import Action, Plan, StrategicGoal
+from actionplan.services import action_save, operational_goal_save
 from tests.factories import ActionFactory, OperationalGoalFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +16,25 @@ def test_action_code_follows_goal_and_number(plan):
     assert goal.code == "1.2"
     assert action.code == "1.2.3"
     assert action.plan == plan
+
+
+def test_actions_follow_their_goal_into_another_plan(plan):
+    goal = OperationalGoalFactory(number=2)
+    action = ActionFactory(operational_goal=goal, number=3)
+    assert action.plan == plan
+    other = Plan.objects.create(
+        code="ander-plan",
+        title="Ander plan (test)",
+        start_year=2025,
+        end_year=2029,
+        coordinating_minister="Minister (test)",
+        coordinating_agency="Agentschap (test)",
+    )
+    same_number = StrategicGoal.objects.create(plan=other, number=1, title="SD1 (test)")
+    goal.strategic_goal = same_number  # the same code, 1.2, in the other plan
+    operational_goal_save(goal=goal, reason="test")
+    action.refresh_from_db()
+    assert (action.code, action.plan) == ("1.2.3", other)
 
 
 def test_action_year_outside_plan_period_is_refused_and_nothing_saved(plan):
