@@ -44,6 +44,9 @@ class StrategicGoalAdmin(NoDeleteAdmin):
     list_display = ["number", "title", "policy_level", "plan"]
     list_filter = ["plan", "policy_level"]
 
+    def save_model(self, request: HttpRequest, obj: StrategicGoal, form: Any, change: bool) -> None:
+        services.strategic_goal_save(goal=obj, reason=_("gewijzigd in beheer"))
+
 
 @admin.register(OperationalGoal)
 class OperationalGoalAdmin(NoDeleteAdmin):

@@ -295,7 +295,9 @@ class OperationalGoal(models.Model):
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def for_plan(self, plan: Plan) -> ActionQuerySet:
-        return self.filter(operational_goal__strategic_goal__plan=plan)
+        # The action's own plan column, which every service that moves goals or actions
+        # keeps equal to its goals' plan: no join through the goals on every list.
+        return self.filter(plan=plan)
 
     def running_in(self, year: int) -> ActionQuerySet:
         return self.filter(start_year__lte=year, end_year__gte=year)

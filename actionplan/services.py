@@ -142,6 +142,20 @@ def action_assign_code(action: Action) -> None:
 
 
 @transaction.atomic
+def strategic_goal_save(*, goal: StrategicGoal, reason: str = "") -> StrategicGoal:
+    """Save a strategic goal; a new number or plan carries over to the codes and the plan
+    of the operational goals and actions below it."""
+    before = StrategicGoal.objects.filter(pk=goal.pk).values_list("number", "plan_id").first()
+    goal.full_clean()
+    goal._change_reason = reason  # type: ignore[attr-defined]
+    goal.save()
+    if before is not None and before != (goal.number, goal.plan_id):
+        for operational in goal.operational_goals.select_related("strategic_goal"):
+            operational_goal_save(goal=operational, reason=reason)
+    return goal
+
+
+@transaction.atomic
 def operational_goal_save(*, goal: OperationalGoal, reason: str = "") -> OperationalGoal:
     operational_goal_assign_code(goal)
     goal.full_clean()

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from actionplan.models import Action, Plan, StrategicGoal
 from actionplan.services import action_save, operational_goal_save
-from tests.factories import ActionFactory, OperationalGoalFactory
+from tests.factories import ActionFactory, OperationalGoalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,31 @@ def test_actions_follow_their_goal_into_another_plan(plan):
     operational_goal_save(goal=goal, reason="test")
     action.refresh_from_db()
     assert (action.code, action.plan) == ("1.2.3", other)
+
+
+def test_renumbered_strategic_goal_in_the_admin_recodes_its_goals_and_actions(client, plan):
+    admin_user = UserFactory(username="beheer", role="coordinator", is_staff=True)
+    admin_user.is_superuser = True
+    admin_user.save()
+    goal = OperationalGoalFactory(number=7)
+    action = ActionFactory(operational_goal=goal, number=2)
+    strategic = goal.strategic_goal
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:actionplan_strategicgoal_change", args=[strategic.pk]),
+        {
+            "plan": plan.pk,
+            "number": 9,
+            "title": strategic.title,
+            "policy_level": strategic.policy_level,
+            "text": strategic.text,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    goal.refresh_from_db()
+    action.refresh_from_db()
+    assert (goal.code, action.code) == ("9.7", "9.7.2")
+    assert action.history.latest().history_change_reason == "gewijzigd in beheer"
 
 
 def test_action_year_outside_plan_period_is_refused_and_nothing_saved(plan):
