@@ -205,12 +205,23 @@ def reports_mark_stale(now: dt.datetime | None = None) -> int:
 # --- Building --------------------------------------------------------------------------
 
 
+# WeasyPrint reports its step a few hundred times per report (per page); a write each time
+# costs a commit each. Unchanged progress is written again only as a sign of life.
+HEARTBEAT_EVERY = dt.timedelta(seconds=5)
+
+
 def _progress(report: EvaluationReport, percent: int, step: str) -> None:
-    report.progress = max(report.progress, min(percent, 99))
-    report.step = step
-    report.heartbeat_at = timezone.now()
+    percent = max(report.progress, min(percent, 99))
+    now = timezone.now()
+    if (
+        (percent, step) == (report.progress, report.step)
+        and report.heartbeat_at is not None
+        and now - report.heartbeat_at < HEARTBEAT_EVERY
+    ):
+        return
+    report.progress, report.step, report.heartbeat_at = percent, step, now
     EvaluationReport.objects.filter(pk=report.pk).update(
-        progress=report.progress, step=step, heartbeat_at=report.heartbeat_at
+        progress=percent, step=step, heartbeat_at=now
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -406,6 +407,27 @@ def test_the_fetcher_serves_the_static_stylesheet_only():
     assert fetcher.blocked == refused
     with pytest.raises(BlockedURL):
         fetcher.fetch("appstatic:/etc/passwd")  # absolute: looked up as a static name only
+
+
+@pytest.mark.django_db
+def test_progress_is_written_when_it_changes_not_for_every_page(scenario):
+    report = services.report_request(
+        plan=scenario.plan,
+        kind=ReportKind.INTERIM,
+        year=YEAR,
+        user=scenario.coordinator,
+        enqueue=False,
+    )
+    steps: list[str] = []
+    with CaptureQueriesContext(connection) as queries:
+        built = services.report_build(report.pk)
+    assert built.status == ReportStatus.DONE, built.error
+    table = EvaluationReport._meta.db_table
+    for query in queries.captured_queries:
+        if query["sql"].startswith(f'UPDATE "{table}"') and '"progress"' in query["sql"]:
+            steps.append(query["sql"])
+    # Loading, preparing, WeasyPrint's six steps and saving; not one per page.
+    assert 3 <= len(steps) <= 12, len(steps)
 
 
 @pytest.mark.django_db
