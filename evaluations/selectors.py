@@ -320,11 +320,10 @@ def _goal_tables(
     ods: dict[Any, ProgressRow] = {}
     extra = {"late": 0, "incomplete": 0}
     for row in grouped:
-        for rows, key, table in (
-            (sds, row[sd_key], "strategic_goal"),
-            (ods, row[od_key], "operational_goal"),
+        for rows, key, label, table in (
+            (sds, row[sd_key], row[sd_title], "strategic_goal"),
+            (ods, row[od_key], row[od_title], "operational_goal"),
         ):
-            label = row[sd_title] if table == "strategic_goal" else row[od_title]
             entry = rows.setdefault(
                 key, ProgressRow(key, _progress_label(table, key, label), dict(empty))
             )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from actionplan.demo import demo_load
 from actionplan.models import Action, TargetGroup, ViolenceForm
-from evaluations.dashboard import INDICATORS_PER_PAGE, build
+from evaluations.dashboard import INDICATORS_PER_PAGE, build, data_version
 from evaluations.selectors import AsOf, with_progress
 from fiches import services
 from fiches.demo import demo_fiches_load
@@ -334,8 +334,6 @@ def test_cached_panels_change_with_every_kind_of_write(
 def test_data_version_sees_a_history_row_committed_after_a_newer_one(plan):
     """Ids are handed out before commit: a row with a lower id can become visible after the
     newest one was read, and must still change the version."""
-    from evaluations.dashboard import data_version
-
     action = ActionFactory()
     ActionFactory()
     history = action.history.model
@@ -388,7 +386,7 @@ def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
 
 def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, editor_a, settings):
     """The cached panels are shared by every signed-in user: rendered without the cache for
-    two roles, they must be the same."""
+    each role, they must be the same."""
     settings.DASHBOARD_CACHE_SECONDS = 0
     demo_load(actions=12, seed=2)
     demo_fiches_load(seed=2, today=dt.date(2026, 6, 1))
