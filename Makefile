@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean-var check-deploy
+.PHONY: run test test-quick lint format bench install clean-var check-deploy
+
+# Both cores: pytest-xdist, tests with a real worker kept together in one process.
+XDIST ?= -n auto --dist loadgroup
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ is required (see .python-version)"'
@@ -26,7 +29,11 @@ run: $(STAMP)
 	@scripts/run
 
 test: $(STAMP) node_modules/axe-core/axe.min.js
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+# The quick loop: everything but the real browser and the real worker.
+test-quick: $(STAMP)
+	$(BIN)/pytest $(XDIST) -m "not browser and not worker" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -41,6 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     started; the other tests should not run under it.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Tests with a real worker consume from the shared broker: under pytest-xdist they run
+    # one after another in one process (`--dist loadgroup`), so no worker takes another's task.
+    for item in items:
+        if item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("worker"))
 
 
 @pytest.fixture(scope="session")

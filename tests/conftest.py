@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +17,20 @@ from tests.factories import AdministrationFactory, UserFactory
 pytest_plugins = ["tests.browser"]
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "actionplan" / "data" / "plan.json"
+
+
+# The rules depend on the day (a deadline may not lie in the past, a fiche is late after
+# its deadline, a round opens on the day it is opened), so every test starts on the same
+# day, with the clock ticking from there: the suite gives the same answer on any day it
+# runs. A test about another day moves the clock itself (`time_machine.move_to(...)`).
+# Workers started by tests run in this process and see the same clock.
+TODAY = dt.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(time_machine):  # type: ignore[no-untyped-def]
+    time_machine.move_to(TODAY, tick=True)
+    return TODAY
 
 
 @pytest.fixture(autouse=True)
