@@ -293,7 +293,24 @@ class OperationalGoal(models.Model):
         return f"OD{self.code}. {self.title}"
 
 
+# The order of the plan text: SD, then OD, then action number. The one home of this order;
+# other models' lists order "via" their action (``action_plan_order("action__")``).
+_ACTION_PLAN_ORDER = (
+    "operational_goal__strategic_goal__number",
+    "operational_goal__number",
+    "number",
+)
+
+
+def action_plan_order(via: str = "") -> list[str]:
+    """Ordering fields that list actions, or rows of a model linked to them, in plan order."""
+    return [via + field for field in _ACTION_PLAN_ORDER]
+
+
 class ActionQuerySet(models.QuerySet["Action"]):
+    def in_plan_order(self) -> ActionQuerySet:
+        return self.order_by(*action_plan_order())
+
     def for_plan(self, plan: Plan) -> ActionQuerySet:
         # The action's own plan column, which every service that moves goals or actions
         # keeps equal to its goals' plan: no join through the goals on every list.
@@ -412,11 +429,7 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = [
-            "operational_goal__strategic_goal__number",
-            "operational_goal__number",
-            "number",
-        ]
+        ordering = action_plan_order()
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
         constraints = [

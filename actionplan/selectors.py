@@ -107,7 +107,7 @@ def goal_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
             Prefetch("violence_forms", queryset=ViolenceForm.objects.only("id", "code", "name")),
             Prefetch("target_groups", queryset=TargetGroup.objects.only("id", "code", "name")),
         )
-        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
+        .in_plan_order()
     )
 
 

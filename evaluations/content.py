@@ -99,11 +99,7 @@ class ReportContent:
 def report_content(report: EvaluationReport) -> ReportContent:
     plan = report.plan
     year = report.year
-    actions = list(
-        actions_with_relations(Action.objects.for_plan(plan)).order_by(
-            "operational_goal__strategic_goal__number", "operational_goal__number", "number"
-        )
-    )
+    actions = list(actions_with_relations(Action.objects.for_plan(plan)).in_plan_order())
     action_ids = [a.pk for a in actions]
     fiches: dict[int, Fiche] = {}
     for fiche in Fiche.objects.filter(

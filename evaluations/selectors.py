@@ -39,6 +39,7 @@ from actionplan.models import (
     StrategicGoal,
     TargetGroup,
     ViolenceForm,
+    action_plan_order,
 )
 from evaluations.charts import TrendPoint, trend_chart
 from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
@@ -137,11 +138,7 @@ def completion(
     outstanding = (
         fiches.filter(state__in=[FicheState.DRAFT, FicheState.RETURNED])
         .select_related("action__lead_administration", "round")
-        .order_by(
-            "action__operational_goal__strategic_goal__number",
-            "action__operational_goal__number",
-            "action__number",
-        )
+        .order_by(*action_plan_order("action__"))
     )
     late = rnd is not None and rnd.deadline < as_of.date
     return Completion(
@@ -469,7 +466,7 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
             "lead_administration_id",
             "lead_administration__name",
         )
-        .order_by("operational_goal__strategic_goal__number", "operational_goal__number", "number")
+        .in_plan_order()
     )
     if not candidates:
         return []
@@ -587,9 +584,7 @@ def quantitative_indicators(actions: QuerySet[Action]) -> QuerySet[Indicator]:
         Indicator.objects.filter(action__in=actions, kind="quantitative")
         .select_related("action")
         .order_by(
-            "action__operational_goal__strategic_goal__number",
-            "action__operational_goal__number",
-            "action__number",
+            *action_plan_order("action__"),
             "position",
             "pk",
         )

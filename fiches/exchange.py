@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from actionplan.models import action_plan_order
 from fiches.models import Fiche
 
 FICHE_COLUMNS = [
@@ -29,10 +30,7 @@ FICHE_COLUMNS = [
 
 def fiche_rows(fiches: QuerySet[Fiche]) -> Iterable[list[Any]]:
     for f in fiches.select_related("action__lead_administration").order_by(
-        "action__operational_goal__strategic_goal__number",
-        "action__operational_goal__number",
-        "action__number",
-        "year",
+        *action_plan_order("action__"), "year"
     ):
         yield [
             f.action.code,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
-from actionplan.models import Action, Plan
+from actionplan.models import Action, Plan, action_plan_order
 
 if TYPE_CHECKING:
     from actionplan.models import User
@@ -237,12 +237,7 @@ class Fiche(models.Model):
     objects = FicheQuerySet.as_manager()
 
     class Meta:
-        ordering = [
-            "year",
-            "action__operational_goal__strategic_goal__number",
-            "action__operational_goal__number",
-            "action__number",
-        ]
+        ordering = ["year", *action_plan_order("action__")]
         verbose_name = _("actiefiche")
         verbose_name_plural = _("actiefiches")
         constraints = [

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.exchange import ImportResult
-from actionplan.models import Plan, User
+from actionplan.models import Plan, User, action_plan_order
 from actionplan.spreadsheets import Table, require_columns
 from fiches.models import Fiche
 from indicators.models import Indicator, IndicatorValue
@@ -41,9 +41,7 @@ NO = {"", "nee", "n", "no", "false", "0"}
 
 def value_rows(values: QuerySet[IndicatorValue]) -> Iterable[list[Any]]:
     for v in values.select_related("indicator__action").order_by(
-        "indicator__action__operational_goal__strategic_goal__number",
-        "indicator__action__operational_goal__number",
-        "indicator__action__number",
+        *action_plan_order("indicator__action__"),
         "indicator__position",
         "indicator_id",
         "year",
