@@ -297,6 +297,15 @@ class FicheWriteSerializer(serializers.Serializer):
             "bestaande meting van die indicator volledig."
         ),
     )
+    confirm_privacy = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Tekst die op persoonsgegevens lijkt (e-mailadres, telefoonnummer, "
+            "rijksregisternummer) wordt geweigerd (400), tenzij je hiermee bevestigt dat het "
+            "geen persoonsgegevens van slachtoffers of plegers zijn."
+        ),
+    )
 
     def validate_indicator_values(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [item["indicator"] for item in items]
@@ -349,6 +358,7 @@ def _fiche_content(
     data: dict[str, Any],
 ) -> tuple[dict[str, Any], list[services.IndicatorValueInput]]:
     data = dict(data)
+    data.pop("confirm_privacy", None)
     values = [
         services.IndicatorValueInput(
             indicator_id=item["indicator"],
@@ -476,7 +486,12 @@ class FicheViewSet(
         form.is_valid(raise_exception=True)
         data, values = _fiche_content(form.validated_data)
         services.fiche_save(
-            fiche=fiche, user=request.user, expected_version=version, data=data, values=values
+            fiche=fiche,
+            user=request.user,
+            expected_version=version,
+            data=data,
+            values=values,
+            confirm_privacy=form.validated_data.get("confirm_privacy", False),
         )
         return self._respond(fiche.pk)
 

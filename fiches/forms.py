@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fiches.models import CONTENT_FIELDS, Fiche, ProgressStatus
-from fiches.privacy import personal_data_warnings
-from fiches.services import IndicatorValueInput
+from fiches.services import IndicatorValueInput, PersonalDataSuspected, indicator_value_key
 from indicators.models import Indicator, IndicatorValue
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
 
-class FicheForm(forms.Form):
+class ServiceForm(forms.Form):
+    """A form whose rules are the service's: its refusals are shown on the fields they name."""
+
+    def field_for(self, key: str) -> str | None:
+        return key if key in self.fields else None
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, messages in exc.message_dict.items():
+            self.add_error(self.field_for(key), messages)
+
+
+class FicheForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     goal = forms.CharField(label=_("Inhoudelijk doel"), required=False, widget=TEXTAREA)
     approach = forms.CharField(label=_("Plan van aanpak"), required=False, widget=TEXTAREA)
@@ -142,26 +154,22 @@ class FicheForm(forms.Form):
                 self.add_error("status_update", _("Vul de stand van zaken in om in te dienen."))
             if not data.get("progress_status"):
                 self.add_error("progress_status", _("Kies de voortgang om in te dienen."))
-        texts = {name: data.get(name) or "" for name in CONTENT_FIELDS if name != "progress_status"}
-        texts.update(
-            {
-                name: value
-                for name, value in data.items()
-                if name.endswith(("-assessment", "-no_data_reason")) and value
-            }
-        )
-        self.privacy_warnings = personal_data_warnings(texts)
-        if self.privacy_warnings and not data.get("confirm_privacy"):
-            for name, found in self.privacy_warnings.items():
-                self.add_error(
-                    name,
-                    _(
-                        "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens of "
-                        "bevestig hieronder dat het geen persoonsgegevens zijn."
-                    )
-                    % {"what": " en ".join(found)},
-                )
         return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if isinstance(exc, PersonalDataSuspected):
+            # Shows the confirmation checkbox.
+            self.privacy_warnings = exc.message_dict
+        super().add_service_errors(exc)
+
+    def field_for(self, key: str) -> str | None:
+        # A service names an indicator's value ``indicator-<id>``; on this form that is the
+        # value's text field (the assessment, or the reason why there is no data).
+        for indicator in self.indicators:
+            if key == indicator_value_key(indicator.pk):
+                suffix = "no_data_reason" if indicator.is_quantitative else "assessment"
+                return f"ind-{indicator.pk}-{suffix}"
+        return super().field_for(key)
 
     def content(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) or "" for name in CONTENT_FIELDS}
@@ -212,25 +220,8 @@ class ContributionForm(forms.Form):
     )
 
 
-class RoundForm(forms.Form):
+class RoundForm(ServiceForm):
+    """The rules (a year of the plan, a deadline not in the past) are ``round_open``'s."""
+
     year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args: Any, plan_years: range | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.plan_years = plan_years
-
-    def clean_year(self) -> int:
-        year = self.cleaned_data["year"]
-        if self.plan_years is not None and year not in self.plan_years:
-            raise forms.ValidationError(
-                _("Kies een jaar binnen de looptijd van het plan (%(a)s–%(b)s).")
-                % {"a": self.plan_years.start, "b": self.plan_years.stop - 1}
-            )
-        return year
-
-    def clean_deadline(self) -> dt.date:
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(_("De deadline ligt in het verleden."))
-        return deadline

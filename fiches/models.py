@@ -68,10 +68,6 @@ class ReportingRound(models.Model):
     def __str__(self) -> str:
         return str(_("Rapporteringsronde %(year)s") % {"year": self.year})
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == RoundStatus.OPEN
-
 
 class FicheState(models.TextChoices):
     DRAFT = "draft", _("ontwerp")

@@ -27,6 +27,7 @@ from fiches.models import (
     ReviewKind,
     RoundStatus,
 )
+from fiches.privacy import personal_data_warnings
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -34,6 +35,10 @@ class WorkflowError(Exception):
     """A transition that is not allowed from the fiche's current state."""
 
     api_status = 409
+
+
+class PersonalDataSuspected(ValidationError):
+    """Text that looks like personal data: saved only once the editor confirms it is not."""
 
 
 class FicheConflict(Exception):
@@ -70,20 +75,24 @@ def round_open(
     """Open the round of ``year``: one fiche per action running that year, once.
 
     Opening again creates only the fiches that are missing (e.g. for actions added since)
-    and may move the deadline. A new fiche starts from last year's approved goal and
-    approach. Returns the round and the number of fiches created.
+    and may move the deadline. The deadline never lies in the past: editors must be able
+    to meet it. A new fiche starts from last year's approved goal and approach. Returns
+    the round and the number of fiches created.
     """
     if not user.is_coordinator:
         raise PermissionDenied(_("Alleen de coördinator opent een rapporteringsronde."))
+    today = timezone.localdate()
+    errors = {}
     if year not in plan.years:
-        raise ValidationError(
-            {
-                "year": _("Kies een jaar binnen de looptijd van het plan (%(a)s–%(b)s).")
-                % {"a": plan.start_year, "b": plan.end_year}
-            }
-        )
-    # A round opened late (backfilling a past year) counts as opened by its deadline.
-    opens_on = opens_on or min(timezone.localdate(), deadline)
+        errors["year"] = _("Kies een jaar binnen de looptijd van het plan (%(a)s–%(b)s).") % {
+            "a": plan.start_year,
+            "b": plan.end_year,
+        }
+    if deadline < today:
+        errors["deadline"] = _("De deadline ligt in het verleden.")
+    if errors:
+        raise ValidationError(errors)
+    opens_on = opens_on or today
     rnd = ReportingRound.objects.filter(plan=plan, year=year).first()
     if rnd is None:
         rnd = ReportingRound(
@@ -128,16 +137,6 @@ def round_open(
     return rnd, len(new)
 
 
-@transaction.atomic
-def round_close(*, round: ReportingRound, user: User) -> ReportingRound:
-    if not user.is_coordinator:
-        raise PermissionDenied(_("Alleen de coördinator sluit een rapporteringsronde."))
-    round.status = RoundStatus.CLOSED
-    round._history_user = user  # type: ignore[attr-defined]
-    round.save()
-    return round
-
-
 # --- Editing ---------------------------------------------------------------------------
 
 
@@ -173,10 +172,13 @@ def fiche_save(
     data: Mapping[str, Any],
     values: Sequence[IndicatorValueInput] = (),
     reason: str = "",
+    confirm_privacy: bool = False,
 ) -> Fiche:
     """Save the fiche's content and that year's indicator values as one change.
 
-    Raises ``FicheConflict`` when someone saved since ``expected_version`` was read.
+    Raises ``FicheConflict`` when someone saved since ``expected_version`` was read, and
+    ``PersonalDataSuspected`` when a text looks like personal data and the editor did not
+    confirm (``confirm_privacy``) that it is none.
     """
     current = _locked(fiche)
     _check_can_edit(current, user)
@@ -185,6 +187,8 @@ def fiche_save(
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if not confirm_privacy:
+        _check_personal_data(data, values)
     for name, value in data.items():
         setattr(current, name, value)
     current.full_clean(exclude=["action", "round"])
@@ -196,6 +200,58 @@ def fiche_save(
     current._change_reason = reason  # type: ignore[attr-defined]
     current.save()
     return current
+
+
+@transaction.atomic
+def fiche_save_and_submit(
+    *,
+    fiche: Fiche,
+    user: User,
+    expected_version: int,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput] = (),
+    confirm_privacy: bool = False,
+) -> Fiche:
+    """Save and submit in one step: both happen, or neither (the draft stays as it was)."""
+    saved = fiche_save(
+        fiche=fiche,
+        user=user,
+        expected_version=expected_version,
+        data=data,
+        values=values,
+        confirm_privacy=confirm_privacy,
+    )
+    return fiche_submit(fiche=saved, user=user, expected_version=saved.version)
+
+
+def indicator_value_key(indicator_id: int) -> str:
+    """The error key of an indicator's value in a service's ``ValidationError``."""
+    return f"indicator-{indicator_id}"
+
+
+def _check_personal_data(data: Mapping[str, Any], values: Sequence[IndicatorValueInput]) -> None:
+    """No personal data of victims or perpetrators in a fiche: refuse what looks like it."""
+    texts = {
+        name: str(value or "")
+        for name, value in data.items()
+        if name in CONTENT_FIELDS and name != "progress_status"
+    }
+    for item in values:
+        texts[indicator_value_key(item.indicator_id)] = "\n".join(
+            text for text in (item.assessment, item.no_data_reason) if text
+        )
+    found = personal_data_warnings(texts)
+    if found:
+        raise PersonalDataSuspected(
+            {
+                key: _(
+                    "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens of "
+                    "bevestig dat het geen persoonsgegevens zijn."
+                )
+                % {"what": " en ".join(what)}
+                for key, what in found.items()
+            }
+        )
 
 
 def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]) -> None:
@@ -229,7 +285,7 @@ def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]
         try:
             row.full_clean()
         except ValidationError as exc:
-            errors[f"indicator-{indicator.pk}"] = exc.messages
+            errors[indicator_value_key(indicator.pk)] = exc.messages
             continue
         row._history_user = user  # type: ignore[attr-defined]
         row.save()

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,22 +158,20 @@ def _fiche_post(request: HttpRequest, page: selectors.FichePage) -> HttpResponse
     form = FicheForm(request.POST, submitting=submitting, **_indicator_values_for_form(page))
     if not form.is_valid():
         return _render_fiche(request, page, form, status=422)
+    save = services.fiche_save_and_submit if submitting else services.fiche_save
     try:
-        with transaction.atomic():
-            saved = services.fiche_save(
-                fiche=fiche,
-                user=request.user,
-                expected_version=form.cleaned_data["version"],
-                data=form.content(),
-                values=form.indicator_values(),
-            )
-            if submitting:
-                services.fiche_submit(fiche=saved, user=request.user)
+        save(
+            fiche=fiche,
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+            data=form.content(),
+            values=form.indicator_values(),
+            confirm_privacy=form.cleaned_data["confirm_privacy"],
+        )
     except services.FicheConflict as conflict:
         return _render_conflict(request, page, form, conflict.current)
     except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
+        form.add_service_errors(exc)
         return _render_fiche(request, page, form, status=422)
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -337,23 +334,27 @@ def fiche_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rounds(request: HttpRequest) -> HttpResponse:
     plan = plan_current(request.GET.get("plan"))
-    form = RoundForm(request.POST or None, plan_years=plan.years)
+    form = RoundForm(request.POST or None)
     if request.method == "POST":
         if not request.user.is_coordinator:
             raise PermissionDenied(_("Alleen de coördinator opent een rapporteringsronde."))
         if form.is_valid():
-            rnd, created = services.round_open(
-                plan=plan,
-                year=form.cleaned_data["year"],
-                deadline=form.cleaned_data["deadline"],
-                user=request.user,
-            )
-            messages.success(
-                request,
-                _("Ronde %(year)s is open: %(n)s nieuwe fiches.")
-                % {"year": rnd.year, "n": created},
-            )
-            return HttpResponseRedirect(reverse("fiches:rounds"))
+            try:
+                rnd, created = services.round_open(
+                    plan=plan,
+                    year=form.cleaned_data["year"],
+                    deadline=form.cleaned_data["deadline"],
+                    user=request.user,
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Ronde %(year)s is open: %(n)s nieuwe fiches.")
+                    % {"year": rnd.year, "n": created},
+                )
+                return HttpResponseRedirect(reverse("fiches:rounds"))
     round_rows = (
         ReportingRound.objects.filter(plan=plan)
         .annotate(

@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
-from actionplan.models import Action
+from actionplan.models import Action, ActionQuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from actionplan.models import User
 
 
@@ -40,17 +42,26 @@ DISAGGREGATION_CATEGORIES: dict[str, list[tuple[str, str]]] = {
 }
 
 
+def actions_defining_indicators(user: User | AnonymousUser) -> ActionQuerySet:
+    """The actions whose indicators ``user`` defines: the one rule, used everywhere.
+
+    Coordinators define indicators for every action, editors for the actions their
+    administration leads; nobody else defines any.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Action.objects.none()
+    if user.is_coordinator:
+        return Action.objects.all()
+    if user.is_editor:
+        return Action.objects.led_by_member(user)
+    return Action.objects.none()
+
+
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
-    def editable_by(self, user: User) -> IndicatorQuerySet:
-        """Coordinators define indicators for every action, editors for actions their
-        administration leads."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_coordinator:
-            return self
-        if user.is_editor:
-            return self.filter(action__in=Action.objects.led_by_member(user))
-        return self.none()
+    def editable_by(self, user: User | AnonymousUser) -> IndicatorQuerySet:
+        if user.is_authenticated and user.is_active and user.is_coordinator:
+            return self  # every action: no subquery needed
+        return self.filter(action__in=actions_defining_indicators(user))
 
 
 class Indicator(models.Model):

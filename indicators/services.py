@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actionplan.models import Action, User
-from indicators.models import Indicator
+from indicators.models import Indicator, actions_defining_indicators
 
 INDICATOR_FIELDS = (
     "name",
@@ -27,12 +28,8 @@ INDICATOR_FIELDS = (
 )
 
 
-def can_define_indicators(user: User, action: Action) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_coordinator:
-        return True
-    return user.is_editor and Action.objects.led_by_member(user).filter(pk=action.pk).exists()
+def can_define_indicators(user: User | AnonymousUser, action: Action) -> bool:
+    return actions_defining_indicators(user).filter(pk=action.pk).exists()
 
 
 @transaction.atomic

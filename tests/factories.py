@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
+import time_machine
+from django.utils import timezone
 
 from actionplan import services
 from actionplan.models import (
@@ -22,6 +25,8 @@ from fiches.models import ReportingRound
 from fiches.services import round_open
 from indicators.models import Indicator
 from indicators.services import indicator_save
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 class AdministrationFactory(factory.django.DjangoModelFactory):
@@ -118,8 +123,23 @@ class ReportingRoundFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> ReportingRound:
         user = kwargs.pop("opened_by", None) or _factory_coordinator()
-        rnd, _created = round_open(user=user, **kwargs)
+        rnd, _created = round_opened(user=user, **kwargs)
         return rnd
+
+
+def round_opened(
+    *, plan: Plan, year: int, deadline: dt.date, user: User, **kwargs: Any
+) -> tuple[ReportingRound, int]:
+    """Open a round; one whose deadline has passed is opened back then, as AJH did.
+
+    ``round_open`` refuses a deadline in the past, so the history of earlier years is
+    made on a day before that deadline (a month before it), with the clock stopped.
+    """
+    if deadline >= timezone.localdate():
+        return round_open(plan=plan, year=year, deadline=deadline, user=user, **kwargs)
+    back_then = dt.datetime.combine(deadline - dt.timedelta(days=30), dt.time(10), BRUSSELS)
+    with time_machine.travel(back_then, tick=False):
+        return round_open(plan=plan, year=year, deadline=deadline, user=user, **kwargs)
 
 
 class IndicatorFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,7 @@ from fiches import services
 from fiches.demo import demo_fiches_load
 from fiches.models import Fiche, FicheState
 from indicators.services import indicator_save
-from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFactory
+from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFactory, round_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_round_completion_percentages_and_outstanding(
     for _ in range(3):
         ActionFactory(lead_administration=admin_a)
     ActionFactory(lead_administration=admin_b)
-    services.round_open(
+    round_opened(
         plan=plan,
         year=2026,
         deadline=dt.date(2026, 1, 31),
@@ -109,7 +109,7 @@ def test_round_completion_percentages_and_outstanding(
 
 def test_as_of_year_uses_that_years_approved_fiches(plan, coordinator, editor_a, admin_a):
     action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029)
-    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    round_opened(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
     _report(Fiche.objects.get(action=action, year=2025), editor_a, "delayed", coordinator)
     services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
     _report(Fiche.objects.get(action=action, year=2026), editor_a, "on_track", coordinator)
@@ -125,7 +125,7 @@ def test_reopened_fiche_no_longer_counts_and_the_year_before_does_again(
     plan, coordinator, editor_a, admin_a
 ):
     action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029)
-    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    round_opened(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
     _report(Fiche.objects.get(action=action, year=2025), editor_a, "delayed", coordinator)
     services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
     fiche_2026 = Fiche.objects.get(action=action, year=2026)
@@ -167,7 +167,7 @@ def test_late_actions(plan, coordinator, editor_a, admin_a):
         lead_administration=admin_a, start_year=2025, end_year=2029, title="Loopt, maar vertraagd"
     )
     ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029, title="Op schema")
-    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    round_opened(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
     _report(Fiche.objects.get(action=done), editor_a, "completed", coordinator)
     _report(Fiche.objects.get(action=delayed), editor_a, "delayed", coordinator)
     _report(Fiche.objects.get(action=ended), editor_a, "on_track", coordinator)

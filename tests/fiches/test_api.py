@@ -517,3 +517,48 @@ def test_every_internal_user_lists_rounds(reader_client, fiches):
     one = reader_client.get(f"/api/v1/reporting-rounds/{data['results'][0]['id']}/")
     assert one.json()["status"] == "open"
     assert reader_client.post("/api/v1/reporting-rounds/", {}).status_code == 403
+
+
+def test_api_refuses_a_round_whose_deadline_has_passed(client, coordinator, actions, time_machine):
+    time_machine.move_to(dt.datetime(2027, 2, 10, 9, 0, tzinfo=dt.UTC), tick=False)
+    client.force_login(coordinator)
+    response = client.post(
+        "/api/v1/reporting-rounds/", {"year": 2027, "deadline": "2027-02-09"}, content_type=JSON
+    )
+    assert response.status_code == 400
+    assert response.json() == {"deadline": ["De deadline ligt in het verleden."]}
+    assert not ReportingRound.objects.exists()
+    assert not Fiche.objects.exists()
+    today = client.post(
+        "/api/v1/reporting-rounds/", {"year": 2027, "deadline": "2027-02-10"}, content_type=JSON
+    )
+    assert today.status_code == 201
+
+
+def test_api_refuses_text_that_looks_like_personal_data_until_confirmed(client, editor_a, fiches):
+    client.force_login(editor_a)
+    fiche = fiches["own"]
+    text = "Slachtoffer bereikbaar op 0475 12 34 56"
+    response = patch(client, fiche, {"status_update": text})
+    assert response.status_code == 400
+    assert response.json() == {
+        "status_update": [
+            "Deze tekst lijkt een telefoonnummer te bevatten. Verwijder persoonsgegevens of "
+            "bevestig dat het geen persoonsgegevens zijn."
+        ]
+    }
+    assert Fiche.objects.get(pk=fiche.pk).status_update == ""
+    confirmed = patch(client, fiche, {"status_update": text, "confirm_privacy": True})
+    assert confirmed.status_code == 200
+    assert Fiche.objects.get(pk=fiche.pk).status_update == text
+
+
+def test_api_checks_indicator_texts_for_personal_data(client, editor_a, fiches):
+    client.force_login(editor_a)
+    fiche = fiches["own"]
+    indicator = IndicatorFactory(action=fiche.action, kind="qualitative", unit="")
+    values = [{"indicator": indicator.pk, "assessment": "Meld je via jan@example.org"}]
+    response = patch(client, fiche, {"indicator_values": values})
+    assert response.status_code == 400
+    assert "een e-mailadres" in response.json()[f"indicator-{indicator.pk}"][0]
+    assert not IndicatorValue.objects.exists()

@@ -12,7 +12,7 @@ from fiches.demo import demo_fiches_load
 from fiches.models import Fiche, FicheState, ReportingRound
 from indicators.models import IndicatorValue
 from indicators.services import indicator_save
-from tests.factories import UserFactory
+from tests.factories import UserFactory, round_opened
 from tests.fiches.conftest import YEAR, fill
 
 pytestmark = pytest.mark.django_db
@@ -289,7 +289,7 @@ def test_history_shows_timeline_with_reason_and_comparison(
     client, editor_a, coordinator, plan, actions
 ):
     action = actions["own"]
-    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    round_opened(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
     old = Fiche.objects.get(action=action, year=2025)
     services.fiche_save(
         fiche=old,

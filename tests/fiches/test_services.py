@@ -11,7 +11,7 @@ from fiches.models import Fiche, FicheState, ReportingRound, ReviewEvent
 from fiches.services import IndicatorValueInput
 from indicators.models import IndicatorValue
 from indicators.services import indicator_save
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, round_opened
 from tests.fiches.conftest import YEAR, fill
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_reopening_a_round_adds_fiches_for_new_actions(plan, coordinator):
 
 def test_new_fiche_starts_from_last_years_approved_goal_and_approach(plan, coordinator):
     action = ActionFactory()
-    services.round_open(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
+    round_opened(plan=plan, year=2025, deadline=dt.date(2025, 12, 1), user=coordinator)
     old = Fiche.objects.get(action=action, year=2025)
     services.fiche_save(
         fiche=old,
@@ -301,3 +301,42 @@ def test_other_administration_cannot_contribute(fiches, editor_b, admin_b):
         services.contribution_save(
             fiche=fiches["own"], administration=admin_b, user=editor_b, text="Niet van ons"
         )
+
+
+def test_a_round_cannot_get_a_deadline_in_the_past(plan, coordinator, time_machine):
+    time_machine.move_to(dt.datetime(2026, 9, 1, 12, 0, tzinfo=dt.UTC), tick=False)
+    ActionFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 8, 31), user=coordinator)
+    assert exc.value.message_dict == {"deadline": ["De deadline ligt in het verleden."]}
+    assert not ReportingRound.objects.exists()
+    rnd, created = services.round_open(
+        plan=plan, year=2026, deadline=dt.date(2026, 9, 1), user=coordinator
+    )
+    assert (rnd.opens_on, created) == (dt.date(2026, 9, 1), 1)
+
+
+def test_save_and_submit_of_an_incomplete_fiche_saves_nothing(fiches, editor_a):
+    fiche = fiches["own"]
+    with pytest.raises(ValidationError):
+        services.fiche_save_and_submit(
+            fiche=fiche,
+            user=editor_a,
+            expected_version=fiche.version,
+            data={"goal": "Nieuw doel", "status_update": "Het werk loopt."},  # no progress
+        )
+    after = Fiche.objects.get(pk=fiche.pk)
+    assert (after.goal, after.version, after.state) == ("", fiche.version, FicheState.DRAFT)
+
+
+def test_save_and_submit_saves_and_submits(fiches, editor_a):
+    fiche = fiches["own"]
+    services.fiche_save_and_submit(
+        fiche=fiche,
+        user=editor_a,
+        expected_version=fiche.version,
+        data={"status_update": "Het werk loopt.", "progress_status": "on_track"},
+    )
+    after = Fiche.objects.get(pk=fiche.pk)
+    assert (after.status_update, after.state) == ("Het werk loopt.", FicheState.SUBMITTED)
+    assert after.history.first().history_user == editor_a

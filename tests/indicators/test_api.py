@@ -11,9 +11,9 @@ import pytest
 from actionplan.demo import demo_load
 from fiches.demo import demo_fiches_load
 from fiches.models import Fiche
-from fiches.services import IndicatorValueInput, fiche_save, round_open
+from fiches.services import IndicatorValueInput, fiche_save
 from indicators.models import Indicator, IndicatorValue
-from tests.factories import ActionFactory, IndicatorFactory
+from tests.factories import ActionFactory, IndicatorFactory, round_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def own_action(plan, admin_a):  # type: ignore[no-untyped-def]
 def _values(plan, coordinator, indicator, years):  # type: ignore[no-untyped-def]
     """Save a value of ``indicator`` for each year, the only way: with the fiche."""
     for year in years:
-        round_open(plan=plan, year=year, deadline=dt.date(year, 12, 31), user=coordinator)
+        round_opened(plan=plan, year=year, deadline=dt.date(year, 12, 31), user=coordinator)
         fiche = Fiche.objects.get(action=indicator.action, year=year)
         fiche_save(
             fiche=fiche,
