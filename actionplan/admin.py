@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,7 +46,7 @@ class StrategicGoalAdmin(NoDeleteAdmin):
     list_filter = ["plan", "policy_level"]
 
     def save_model(self, request: HttpRequest, obj: StrategicGoal, form: Any, change: bool) -> None:
-        services.strategic_goal_save(goal=obj, reason=_("gewijzigd in beheer"))
+        services.strategic_goal_save(goal=obj, reason=gettext("gewijzigd in beheer"))
 
 
 @admin.register(OperationalGoal)
@@ -58,7 +59,7 @@ class OperationalGoalAdmin(NoDeleteAdmin):
     def save_model(
         self, request: HttpRequest, obj: OperationalGoal, form: Any, change: bool
     ) -> None:
-        services.operational_goal_save(goal=obj, reason=_("gewijzigd in beheer"))
+        services.operational_goal_save(goal=obj, reason=gettext("gewijzigd in beheer"))
 
 
 @admin.register(Action)
@@ -98,7 +99,7 @@ class ActionAdmin(NoDeleteAdmin):
             for name in services.ACTION_M2M_FIELDS
             if name in form.cleaned_data
         }
-        services.action_save(action=obj, m2m=self._m2m, reason=_("gewijzigd in beheer"))
+        services.action_save(action=obj, m2m=self._m2m, reason=gettext("gewijzigd in beheer"))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:
@@ -148,7 +149,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "get_full_name", "role", "is_active"]
     list_filter = ["role", "is_active", "administrations"]
     fieldsets = [
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Rol in Actieplanmonitor"), {"fields": ["role", "administrations"]}),
     ]
     filter_horizontal = ["administrations", "groups", "user_permissions"]

@@ -24,7 +24,9 @@ class MinisterSerializer(serializers.ModelSerializer):
 
 
 class AdministrationSerializer(serializers.ModelSerializer):
-    policy_domain = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    policy_domain: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name", read_only=True
+    )
 
     class Meta:
         model = Administration
@@ -48,7 +50,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class StrategicGoalSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = StrategicGoal
@@ -73,7 +77,9 @@ class CodedSerializer(NamedSerializer):
 
 
 class ActionSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     operational_goal = serializers.CharField(source="operational_goal.code", read_only=True)
     strategic_goal = serializers.IntegerField(
         source="operational_goal.strategic_goal.number", read_only=True
@@ -84,8 +90,12 @@ class ActionSerializer(serializers.ModelSerializer):
     co_lead_administrations = CodedSerializer(many=True, read_only=True)
     violence_forms = CodedSerializer(many=True, read_only=True)
     target_groups = NamedSerializer(many=True, read_only=True)
-    attention_points = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    related_plans = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    attention_points: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+    related_plans: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = Action

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -201,9 +202,9 @@ def _actions(
     for i in range(count):
         # The first goals get a few more actions than the last: coverage is never even.
         goal = goals[min(int(rng.triangular(0, len(goals), 0)), len(goals) - 1)]
-        lead_admin = rng.choice(administrations)
+        lead_admin: Administration | None = rng.choice(administrations)
         sd = goal.strategic_goal.number
-        tags = {
+        tags: dict[str, list[Any]] = {
             "co_lead_ministers": rng.sample(ministers, rng.randint(0, 2)),
             "co_lead_administrations": [
                 a for a in rng.sample(administrations, rng.randint(0, 2)) if a != lead_admin

@@ -8,7 +8,7 @@ related model. No query per record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +26,7 @@ class History(HistoricalRecords):
     def finalize(self, sender: type[models.Model], **kwargs: Any) -> None:
         super().finalize(sender, **kwargs)
         if sender is self.cls:
-            sender._history_records = self  # type: ignore[attr-defined]
+            sender._history_records = self
 
 
 HISTORY_TYPE_LABELS = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
@@ -48,11 +48,11 @@ class TimelineEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _display(value: object, names: dict[int, str], choices: dict[object, str]) -> str:
+def _display(value: object, names: dict[Any, str], choices: dict[Any, str]) -> str:
     if value is None or value == "":
         return "—"
     if names:
-        return names.get(value, f"#{value}")  # type: ignore[arg-type]
+        return names.get(value, f"#{value}")
     if choices:
         return str(choices.get(value, value))
     if isinstance(value, bool):
@@ -89,7 +89,7 @@ def timeline(
         for f in fields:
             attname = f.attname
             new = getattr(record, attname)
-            old = getattr(previous, attname) if previous is not None else None
+            old: Any = getattr(previous, attname) if previous is not None else None
             if previous is not None and old == new:
                 continue
             if previous is None and new in (None, "", False):
@@ -104,7 +104,9 @@ def timeline(
             )
         for label, values in m2m.items():
             new_values = values.get(record.history_id, [])
-            old_values = values.get(previous.history_id, []) if previous is not None else []
+            old_values: list[str] = (
+                values.get(previous.history_id, []) if previous is not None else []
+            )
             if new_values != old_values and (previous is not None or new_values):
                 changes.append(
                     FieldChange(label, ", ".join(old_values) or "—", ", ".join(new_values) or "—")
@@ -132,7 +134,7 @@ def _related_names(records: Sequence[Any], fields: Sequence[models.Field]) -> di
         if not f.is_relation:
             continue
         ids = {getattr(r, f.attname) for r in records} - {None}
-        if ids:
+        if ids and f.related_model is not None:
             related = f.related_model._default_manager.in_bulk(ids)
             names[f.name] = {pk: str(obj) for pk, obj in related.items()}
     return names
@@ -155,7 +157,9 @@ def _m2m_values(model: type[models.Model], records: Sequence[Any]) -> dict[str, 
 
 
 @contextmanager
-def one_history_record(instance: models.Model, *, reason: str = "", created: bool = False):
+def one_history_record(
+    instance: models.Model, *, reason: str = "", created: bool = False
+) -> Iterator[None]:
     """Group a save and many-to-many changes into a single history record.
 
     Without this, simple-history writes one record for the save and one per ``set()``.

@@ -16,6 +16,8 @@ from actionplan.history import History
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from django_stubs_ext import StrOrPromise
+
 
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("coördinator (AJH)")
@@ -185,7 +187,7 @@ class User(AbstractUser):
     )
     history = History(excluded_fields=["password", "last_login"])
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
 
@@ -328,12 +330,15 @@ class ActionQuerySet(models.QuerySet["Action"]):
     def led_or_co_led_by_administration(
         self, administration: Administration | int | Iterable[int]
     ) -> ActionQuerySet:
-        if isinstance(administration, (Administration, int)):
-            administration = [administration]
-        co_led = Action.co_lead_administrations.through.objects.filter(
-            action=OuterRef("pk"), administration__in=administration
+        ids = (
+            [administration]
+            if isinstance(administration, (Administration, int))
+            else administration
         )
-        return self.filter(Q(lead_administration__in=administration) | Exists(co_led))
+        co_led = Action.co_lead_administrations.through.objects.filter(
+            action=OuterRef("pk"), administration__in=ids
+        )
+        return self.filter(Q(lead_administration__in=ids) | Exists(co_led))
 
     def led_by_member(self, user: User) -> ActionQuerySet:
         """Actions whose lead administration is one of ``user``'s administrations."""
@@ -468,7 +473,7 @@ class Action(models.Model):
         return self.start_year <= year <= self.end_year
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         plan = self.plan if self.plan_id else None
         if plan is not None:
             for field in ("start_year", "end_year"):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch
 from django.http import Http404
 
 from actionplan.models import (
     Action,
+    ActionQuerySet,
     Administration,
     Minister,
     OperationalGoal,
@@ -29,7 +30,7 @@ def plan_current(code: str | None = None) -> Plan:
     return plan
 
 
-def actions_with_relations(queryset: QuerySet[Action] | None = None) -> QuerySet[Action]:
+def actions_with_relations(queryset: ActionQuerySet | None = None) -> ActionQuerySet:
     """Actions with everything a list shows: leads, co-leads and tags, in 7 queries."""
     queryset = Action.objects.all() if queryset is None else queryset
     return queryset.select_related(
@@ -68,7 +69,7 @@ class StrategicGoalNode:
 OVERVIEW_FULL_LIMIT = 300
 
 
-def plan_tree(plan: Plan, actions: QuerySet[Action]) -> tuple[list[StrategicGoalNode], bool]:
+def plan_tree(plan: Plan, actions: ActionQuerySet) -> tuple[list[StrategicGoalNode], bool]:
     """SD → OD → action for the overview, with the (filtered) actions under their goal.
 
     Returns the tree and whether the actions are in it (else only their counts).
@@ -99,7 +100,7 @@ def plan_tree(plan: Plan, actions: QuerySet[Action]) -> tuple[list[StrategicGoal
     return [nodes[goal.pk] for goal in goals], listed
 
 
-def goal_actions(actions: QuerySet[Action]) -> QuerySet[Action]:
+def goal_actions(actions: ActionQuerySet) -> ActionQuerySet:
     """Actions as the overview lists them: leads, forms of violence and target groups."""
     return (
         actions.select_related("lead_minister", "lead_administration")

@@ -13,11 +13,12 @@ from actionplan import selectors
 from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
+from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Action, OperationalGoal
 
 
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = selectors.plan_current(request.GET.get("plan"))
     action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
     actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
@@ -39,7 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def goal_actions(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The (filtered) actions of one operational goal: loaded when the goal is opened on a
     large overview, or as a page of its own without JavaScript."""
     goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
@@ -56,7 +57,7 @@ def goal_actions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(pk)
     fiches = action.fiches.only("id", "year", "state", "action_id").order_by("-year")
     return render(
@@ -67,7 +68,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def action_history(request: HttpRequest, pk: int) -> HttpResponse:
+def action_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.action_detail(pk)
     return render(
         request,

@@ -15,6 +15,7 @@ the same moment never silently overwrite each other.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -38,6 +39,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 
 from actionplan.api_errors import DomainError
+from actionplan.http import api_user
 from actionplan.models import Action, Administration, Plan
 from actionplan.selectors import plan_current
 from fiches import services
@@ -92,7 +94,9 @@ ETAG_HEADER = OpenApiParameter(
 
 
 class ReportingRoundSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     fiche_count = serializers.IntegerField(read_only=True)
     submitted_count = serializers.IntegerField(read_only=True)
     approved_count = serializers.IntegerField(read_only=True)
@@ -160,7 +164,7 @@ class ReportingRoundViewSet(
     serializer_class = ReportingRoundSerializer
     filterset_fields = ["year", "status"]
 
-    def get_permissions(self) -> list[permissions.BasePermission]:
+    def get_permissions(self) -> Sequence[Any]:
         if self.action == "create":
             return [permissions.IsAuthenticated(), IsRoundOpener()]
         return super().get_permissions()
@@ -184,7 +188,7 @@ class ReportingRoundViewSet(
         # Only for the status code: the service itself is idempotent.
         existed = ReportingRound.objects.filter(plan=plan, year=year).exists()
         rnd, created = services.round_open(
-            plan=plan, year=year, deadline=form.validated_data["deadline"], user=request.user
+            plan=plan, year=year, deadline=form.validated_data["deadline"], user=api_user(request)
         )
         row = self.get_queryset().get(pk=rnd.pk)
         row.created_fiches = created  # type: ignore[attr-defined]
@@ -214,7 +218,9 @@ class FicheActionSerializer(serializers.Serializer):
 
 class FicheSerializer(serializers.ModelSerializer):
     action = FicheActionSerializer(read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     etag = serializers.CharField(read_only=True, help_text="Gelijk aan de ETag-header.")
     can_edit = serializers.BooleanField(
         read_only=True, help_text="Jij mag de inhoud nu wijzigen en indienen."
@@ -254,7 +260,7 @@ class FicheSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-DECIMAL = {"max_digits": 14, "decimal_places": 2}
+DECIMAL: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class IndicatorValueInputSerializer(serializers.Serializer):
@@ -376,17 +382,23 @@ def _fiche_content(
 ETAG_PATTERN = re.compile(r'"fiche-(\d+)-v(\d+)"')
 
 
-def expected_version(request: Request, fiche: Fiche, *, required: bool) -> int | None:
-    """The fiche version the client last saw, from ``If-Match``.
+def required_version(request: Request, fiche: Fiche) -> int:
+    """``expected_version``, which a write must send: 428 without it."""
+    version = expected_version(request, fiche)
+    if version is None:
+        raise PreconditionRequired()
+    return version
 
-    Missing: 428 when ``required``. Not a (strong) ETag of this fiche: 412. Whether the
-    version is still the current one is checked by the service, under a row lock.
+
+def expected_version(request: Request, fiche: Fiche) -> int | None:
+    """The fiche version the client last saw, from ``If-Match`` (None: not sent).
+
+    Not a (strong) ETag of this fiche: 412. Whether the version is still the current one
+    is checked by the service, under a row lock.
     """
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         # "*" would match any version and so protect nothing.
-        if required:
-            raise PreconditionRequired()
         return None
     versions = set()
     for tag in parse_etags(header):
@@ -457,7 +469,9 @@ class FicheViewSet(
     filterset_class = FicheFilter
 
     def get_queryset(self) -> QuerySet[Fiche]:
-        user = self.request.user
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model
+            return Fiche.objects.none()
+        user = api_user(self.request)
         return (
             Fiche.objects.visible_to(user)
             .with_permissions(user)
@@ -468,7 +482,7 @@ class FicheViewSet(
                     queryset=Administration.objects.only("id", "code", "name"),
                 )
             )
-            .order_by(*Fiche._meta.ordering, "pk")
+            .order_by(*Fiche._meta.ordering or (), "pk")
         )
 
     def _respond(self, pk: int) -> Response:
@@ -481,13 +495,13 @@ class FicheViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fiche = self.get_object()
-        version = expected_version(request, fiche, required=True)
+        version = required_version(request, fiche)
         form = FicheWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
         form.is_valid(raise_exception=True)
         data, values = _fiche_content(form.validated_data)
         services.fiche_save(
             fiche=fiche,
-            user=request.user,
+            user=api_user(request),
             expected_version=version,
             data=data,
             values=values,
@@ -512,9 +526,9 @@ class FicheViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         fiche = self.get_object()
-        version = expected_version(request, fiche, required=False)
+        version = expected_version(request, fiche)
         try:
-            services.fiche_submit(fiche=fiche, user=request.user, expected_version=version)
+            services.fiche_submit(fiche=fiche, user=api_user(request), expected_version=version)
         except DjangoValidationError as exc:
             raise exceptions.ValidationError(
                 {"detail": _("De fiche is nog niet volledig."), "missing": exc.messages}
@@ -532,7 +546,7 @@ class FicheViewSet(
     )
     def approve(self, request: Request, pk: str | None = None) -> Response:
         fiche = self.get_object()
-        services.fiche_approve(fiche=fiche, user=request.user)
+        services.fiche_approve(fiche=fiche, user=api_user(request))
         return self._respond(fiche.pk)
 
     @extend_schema(
@@ -552,7 +566,9 @@ class FicheViewSet(
         fiche = self.get_object()
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        services.fiche_return(fiche=fiche, user=request.user, reason=form.validated_data["reason"])
+        services.fiche_return(
+            fiche=fiche, user=api_user(request), reason=form.validated_data["reason"]
+        )
         return self._respond(fiche.pk)
 
     @extend_schema(
@@ -568,7 +584,9 @@ class FicheViewSet(
         fiche = self.get_object()
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        services.fiche_reopen(fiche=fiche, user=request.user, reason=form.validated_data["reason"])
+        services.fiche_reopen(
+            fiche=fiche, user=api_user(request), reason=form.validated_data["reason"]
+        )
         return self._respond(fiche.pk)
 
 

@@ -127,7 +127,8 @@ class FicheForm(ServiceForm):
         return rows
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for indicator in self.indicators:
             prefix = f"ind-{indicator.pk}"
             if indicator.is_quantitative:

@@ -8,7 +8,7 @@ services all use them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -232,6 +232,12 @@ class Fiche(models.Model):
 
     objects = FicheQuerySet.as_manager()
 
+    # Present on rows from ``FicheQuerySet.with_permissions(user)``.
+    can_edit: bool
+    can_contribute: bool
+    can_review: bool
+    can_pdf: bool
+
     class Meta:
         ordering = ["year", *action_plan_order("action__")]
         verbose_name = _("actiefiche")
@@ -334,3 +340,11 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+def content_field(name: str) -> models.Field[Any, Any]:
+    """One of the fiche's ``CONTENT_FIELDS``, for its label and choices."""
+    field = Fiche._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise LookupError(name)
+    return field

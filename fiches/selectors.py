@@ -11,6 +11,7 @@ from actionplan.models import Administration, User
 from fiches.models import (
     Contribution,
     Fiche,
+    FicheQuerySet,
     FicheState,
     ReportingRound,
     ReviewEvent,
@@ -19,7 +20,7 @@ from fiches.models import (
 from indicators.models import Indicator, IndicatorValue
 
 
-def fiche_base(user: User) -> QuerySet[Fiche]:
+def fiche_base(user: User) -> FicheQuerySet:
     """Visible fiches with what every list shows: action, leads, round, last editor."""
     return (
         Fiche.objects.visible_to(user)

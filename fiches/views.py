@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,22 +16,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.history import timeline
+from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
 from actionplan.selectors import plan_current
 from evaluations.models import EvaluationReport
 from fiches import selectors, services
 from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
-from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound
+from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
 
 PAGE_SIZE = 50
 
 
-def _paginate(request: HttpRequest, queryset: Any) -> Any:
+def _paginate(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @require_GET
-def my_fiches(request: HttpRequest) -> HttpResponse:
+def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in FicheState.values:
         state = ""
@@ -61,7 +62,7 @@ def my_fiches(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
+def _int_param(request: AuthenticatedHttpRequest, name: str) -> int | None:
     try:
         return int(request.GET.get(name, ""))
     except ValueError:
@@ -69,7 +70,7 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
 
 
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_coordinator:
         raise PermissionDenied(_("Alleen de coördinator beoordeelt fiches."))
     page = _paginate(request, selectors.review_queue(request.user))
@@ -83,7 +84,7 @@ def _indicator_values_for_form(page: selectors.FichePage) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def fiche_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = selectors.fiche_page(pk, request.user)
     fiche = page.fiche
     form = None
@@ -97,7 +98,7 @@ def fiche_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_fiche(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     page: selectors.FichePage,
     form: FicheForm | None,
     status: int = 200,
@@ -152,7 +153,7 @@ def _render_fiche(
     return render(request, "fiches/fiche_detail.html", context, status=status)
 
 
-def _fiche_post(request: HttpRequest, page: selectors.FichePage) -> HttpResponse:
+def _fiche_post(request: AuthenticatedHttpRequest, page: selectors.FichePage) -> HttpResponse:
     fiche = page.fiche
     submitting = request.POST.get("intent") == "submit"
     form = FicheForm(request.POST, submitting=submitting, **_indicator_values_for_form(page))
@@ -184,21 +185,19 @@ def _fiche_post(request: HttpRequest, page: selectors.FichePage) -> HttpResponse
 
 
 def _render_conflict(
-    request: HttpRequest, page: selectors.FichePage, form: FicheForm, current: Fiche
+    request: AuthenticatedHttpRequest, page: selectors.FichePage, form: FicheForm, current: Fiche
 ) -> HttpResponse:
     """Someone saved in between: show their changes next to the user's input."""
     theirs = {name: getattr(current, name) for name in CONTENT_FIELDS}
     mine = form.content()
-    labels = {name: Fiche._meta.get_field(name).verbose_name for name in CONTENT_FIELDS}
+    labels = {name: content_field(name).verbose_name for name in CONTENT_FIELDS}
     differences = [
         {
             "label": labels[name],
             "name": name,
             "theirs": theirs[name],
             "mine": mine[name],
-            "theirs_display": dict(Fiche._meta.get_field(name).flatchoices).get(
-                theirs[name], theirs[name]
-            )
+            "theirs_display": dict(content_field(name).flatchoices).get(theirs[name], theirs[name])
             if name == "progress_status"
             else theirs[name],
         }
@@ -228,7 +227,7 @@ def _render_conflict(
     )
 
 
-def _transition_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def _transition_view(request: AuthenticatedHttpRequest, pk: int, verb: str) -> HttpResponse:
     fiche = get_object_or_404(Fiche.objects.visible_to(request.user), pk=pk)
     form = ReasonForm(request.POST) if verb in ("return", "reopen") else None
     try:
@@ -240,12 +239,12 @@ def _transition_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             messages.success(request, _("De fiche is goedgekeurd."))
         elif form is not None and not form.is_valid():
             messages.error(request, _("Geef een reden op."))
-        elif verb == "return":
+        elif verb == "return" and form is not None:
             services.fiche_return(
                 fiche=fiche, user=request.user, reason=form.cleaned_data["reason"]
             )
             messages.success(request, _("De fiche is teruggestuurd naar de administratie."))
-        elif verb == "reopen":
+        elif verb == "reopen" and form is not None:
             services.fiche_reopen(
                 fiche=fiche, user=request.user, reason=form.cleaned_data["reason"]
             )
@@ -262,27 +261,27 @@ def _transition_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @require_POST
-def fiche_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition_view(request, pk, "submit")
 
 
 @require_POST
-def fiche_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition_view(request, pk, "approve")
 
 
 @require_POST
-def fiche_return(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition_view(request, pk, "return")
 
 
 @require_POST
-def fiche_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _transition_view(request, pk, "reopen")
 
 
 @require_POST
-def contribution_save(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(Fiche.objects.visible_to(request.user), pk=pk)
     form = ContributionForm(request.POST)
     if not form.is_valid():
@@ -304,13 +303,13 @@ def contribution_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def fiche_history(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = selectors.fiche_page(pk, request.user)
     fiche = page.fiche
     comparison = []
     if page.previous is not None:
         for name in CONTENT_FIELDS:
-            field = Fiche._meta.get_field(name)
+            field = content_field(name)
             old, new = getattr(page.previous, name), getattr(fiche, name)
             if name == "progress_status":
                 choices = dict(field.flatchoices)
@@ -332,7 +331,7 @@ def fiche_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = plan_current(request.GET.get("plan"))
     form = RoundForm(request.POST or None)
     if request.method == "POST":

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from actionplan.http import api_user
 from actionplan.models import Action
 from indicators.models import Indicator, IndicatorValue
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
@@ -37,7 +38,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
     action = serializers.IntegerField(source="indicator.action_id", read_only=True)
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = IndicatorValue
@@ -83,13 +86,15 @@ class IndicatorViewSet(
     filterset_fields = ["action"]
 
     def get_queryset(self) -> QuerySet[Indicator]:
-        return Indicator.objects.select_related("action").order_by(*Indicator._meta.ordering, "pk")
+        return Indicator.objects.select_related("action").order_by(
+            *Indicator._meta.ordering or (), "pk"
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = self.get_serializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = dict(form.validated_data)
-        indicator = indicator_save(action=data.pop("action"), user=request.user, data=data)
+        indicator = indicator_save(action=data.pop("action"), user=api_user(request), data=data)
         return Response(self.get_serializer(indicator).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -110,7 +115,7 @@ class IndicatorViewSet(
                 {"action": [_("Een indicator verhuist niet naar een andere actie.")]}
             )
         saved = indicator_save(
-            action=indicator.action, user=request.user, data=data, indicator=indicator
+            action=indicator.action, user=api_user(request), data=data, indicator=indicator
         )
         return Response(self.get_serializer(saved).data)
 

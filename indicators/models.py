@@ -16,6 +16,7 @@ from actionplan.models import Action, ActionQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
     from actionplan.models import User
 
@@ -37,7 +38,7 @@ class Disaggregation(models.TextChoices):
 
 
 # The categories of each disaggregation, in the order they are shown.
-DISAGGREGATION_CATEGORIES: dict[str, list[tuple[str, str]]] = {
+DISAGGREGATION_CATEGORIES: dict[str, list[tuple[str, StrOrPromise]]] = {
     "sex": [("female", _("vrouw")), ("male", _("man")), ("other", _("x / onbekend"))],
 }
 
@@ -135,7 +136,7 @@ class Indicator(models.Model):
         return self.kind == IndicatorKind.QUANTITATIVE
 
     @property
-    def categories(self) -> list[tuple[str, str]]:
+    def categories(self) -> list[tuple[str, StrOrPromise]]:
         return DISAGGREGATION_CATEGORIES.get(self.disaggregation, [])
 
     def progress(self, value: Decimal | None) -> Decimal | None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import selectors as plan_selectors
+from actionplan.http import AuthenticatedHttpRequest
 from evaluations.selectors import indicator_trends
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
@@ -17,7 +18,7 @@ from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicat
 
 
 @require_GET
-def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = plan_selectors.action_detail(pk)
     indicators = list(Indicator.objects.filter(action=action).select_related("action"))
     # The same series and charts as the dashboard, over the whole plan period.
@@ -35,7 +36,9 @@ def indicator_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def indicator_edit(request: HttpRequest, pk: int, indicator_pk: int | None = None) -> HttpResponse:
+def indicator_edit(
+    request: AuthenticatedHttpRequest, pk: int, indicator_pk: int | None = None
+) -> HttpResponse:
     action = plan_selectors.action_detail(pk)
     if not can_define_indicators(request.user, action):
         raise PermissionDenied(_("Je mag de indicatoren van deze actie niet wijzigen."))

@@ -28,13 +28,13 @@ TODAY = dt.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 
 
 @pytest.fixture(autouse=True)
-def _fixed_clock(time_machine):  # type: ignore[no-untyped-def]
+def _fixed_clock(time_machine):
     time_machine.move_to(TODAY, tick=True)
     return TODAY
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):  # type: ignore[no-untyped-def]
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
@@ -55,48 +55,48 @@ def plan_data() -> dict:
 
 
 @pytest.fixture
-def plan(db, plan_data) -> Plan:  # type: ignore[no-untyped-def]
+def plan(db, plan_data) -> Plan:
     plan_load(data=plan_data)
     return Plan.objects.get()
 
 
 @pytest.fixture
-def admin_a(db):  # type: ignore[no-untyped-def]
+def admin_a(db):
     return AdministrationFactory(code="OV", name="Departement Onderwijs en Vorming")
 
 
 @pytest.fixture
-def admin_b(db):  # type: ignore[no-untyped-def]
+def admin_b(db):
     return AdministrationFactory(code="ZW", name="Departement Zorg en Welzijn")
 
 
 @pytest.fixture
-def coordinator(db):  # type: ignore[no-untyped-def]
+def coordinator(db):
     return UserFactory(username="coord", role=Role.COORDINATOR, is_staff=True)
 
 
 @pytest.fixture
-def editor_a(db, admin_a):  # type: ignore[no-untyped-def]
+def editor_a(db, admin_a):
     return UserFactory(username="editor-a", role=Role.EDITOR, administrations=[admin_a])
 
 
 @pytest.fixture
-def editor_b(db, admin_b):  # type: ignore[no-untyped-def]
+def editor_b(db, admin_b):
     return UserFactory(username="editor-b", role=Role.EDITOR, administrations=[admin_b])
 
 
 @pytest.fixture
-def reader(db):  # type: ignore[no-untyped-def]
+def reader(db):
     return UserFactory(username="reader", role=Role.READER)
 
 
 @pytest.fixture
-def coordinator_client(client, coordinator):  # type: ignore[no-untyped-def]
+def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
 
 
 @pytest.fixture
-def reader_client(client, reader):  # type: ignore[no-untyped-def]
+def reader_client(client, reader):
     client.force_login(reader)
     return client

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import factory
@@ -28,8 +28,29 @@ from indicators.services import indicator_save
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
+ModelT = TypeVar("ModelT")
 
-class AdministrationFactory(factory.django.DjangoModelFactory):
+
+class ModelFactory(factory.django.DjangoModelFactory[ModelT]):
+    """``DjangoModelFactory[Model]`` whose call, ``SomeFactory(...)``, is typed as the model.
+
+    factory_boy 3.3 types ``SomeFactory.create()``/``.build()`` as the model, but the plain
+    call goes through ``FactoryMetaClass.__call__``, which is unannotated, so mypy types
+    ``SomeFactory()`` as an instance of the factory class. This ``__new__`` exists only for
+    the type checker; at runtime the metaclass still dispatches to ``create``.
+    """
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # mypy insists that ``__new__`` returns an instance of its own class ([misc]);
+        # returning the model type is the whole point here, and it is what the metaclass
+        # returns at runtime.
+        def __new__(cls, *args: Any, **kwargs: Any) -> ModelT: ...  # type: ignore[misc]
+
+
+class AdministrationFactory(ModelFactory[Administration]):
     class Meta:
         model = Administration
         django_get_or_create = ["code"]
@@ -38,7 +59,7 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testadministratie {n}")
 
 
-class MinisterFactory(factory.django.DjangoModelFactory):
+class MinisterFactory(ModelFactory[Minister]):
     class Meta:
         model = Minister
 
@@ -46,7 +67,7 @@ class MinisterFactory(factory.django.DjangoModelFactory):
     portfolio = "Testbevoegdheid"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ["username"]
@@ -58,15 +79,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.READER
     password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
 
+    # factory_boy calls this with the created user, not with the factory: hence ``obj: User``.
     @factory.post_generation
-    def administrations(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def administrations(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
-            self.administrations.set(extracted)
+            obj.administrations.set(extracted)
         if create:
-            self.save()
+            obj.save()
 
 
-class OperationalGoalFactory(factory.django.DjangoModelFactory):
+class OperationalGoalFactory(ModelFactory[OperationalGoal]):
     class Meta:
         model = OperationalGoal
 
@@ -81,7 +103,7 @@ class OperationalGoalFactory(factory.django.DjangoModelFactory):
         return services.operational_goal_save(goal=model_class(*args, **kwargs), reason="test")
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(ModelFactory[Action]):
     class Meta:
         model = Action
 
@@ -110,7 +132,7 @@ def _factory_coordinator() -> User:
     return existing or UserFactory(username="coord", role=Role.COORDINATOR, is_staff=True)
 
 
-class ReportingRoundFactory(factory.django.DjangoModelFactory):
+class ReportingRoundFactory(ModelFactory[ReportingRound]):
     """Opens a round through ``round_open``: it also creates that year's fiches."""
 
     class Meta:
@@ -142,7 +164,7 @@ def round_opened(
         return round_open(plan=plan, year=year, deadline=deadline, user=user, **kwargs)
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(ModelFactory[Indicator]):
     """A quantitative indicator, defined through ``indicator_save``."""
 
     class Meta:

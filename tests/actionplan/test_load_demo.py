@@ -11,20 +11,23 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> list[tuple]:
-    return [
-        (
-            a.code,
-            a.title,
-            a.lead_minister.name if a.lead_minister else None,
-            a.lead_administration.code,
-            a.start_year,
-            a.end_year,
-            tuple(sorted(f.code for f in a.violence_forms.all())),
-            tuple(sorted(g.code for g in a.target_groups.all())),
-            tuple(sorted(m.name for m in a.co_lead_ministers.all())),
+    rows = []
+    for a in Action.objects.select_related("lead_minister", "lead_administration"):
+        assert a.lead_administration is not None, f"demo action {a.code} has no lead"
+        rows.append(
+            (
+                a.code,
+                a.title,
+                a.lead_minister.name if a.lead_minister else None,
+                a.lead_administration.code,
+                a.start_year,
+                a.end_year,
+                tuple(sorted(f.code for f in a.violence_forms.all())),
+                tuple(sorted(g.code for g in a.target_groups.all())),
+                tuple(sorted(m.name for m in a.co_lead_ministers.all())),
+            )
         )
-        for a in Action.objects.select_related("lead_minister", "lead_administration")
-    ]
+    return rows
 
 
 def _load_and_snapshot(seed: int) -> list[tuple]:
@@ -57,6 +60,7 @@ def test_demo_covers_all_strategic_goals_and_is_marked(plan):
 def test_demo_actions_have_a_history_record_with_their_tags(plan):
     demo_load(actions=5, seed=1)
     action = Action.objects.first()
+    assert action is not None
     record = action.history.get()
     assert record.history_change_reason == "load_demo"
     assert {r.violenceform_id for r in record.violence_forms.all()} == set(

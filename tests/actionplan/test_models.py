@@ -104,7 +104,9 @@ def test_saving_action_with_tags_writes_one_history_record_with_author(plan, coo
     action = ActionFactory()
     forms = list(ViolenceForm.objects.filter(code__in=["SG", "IFG"]))
     action.title = "Nieuwe titel"
-    action._history_user = coordinator
+    # simple_history reads this attribute when it writes the record; it is set per
+    # instance at runtime and not declared on the model, so mypy cannot know it.
+    action._history_user = coordinator  # type: ignore[attr-defined]
     action_save(action=action, m2m={"violence_forms": forms}, reason="bijsturing na evaluatie")
     latest = action.history.latest()
     assert action.history.count() == 2

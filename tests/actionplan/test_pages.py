@@ -85,6 +85,7 @@ def test_large_overview_lists_goals_and_loads_their_actions_on_demand(
     assert response.context["action_count"] == 40
     assert "Acties tonen" in response.text
     first = Action.objects.order_by("pk").first()
+    assert first is not None
     goal = first.operational_goal
     assert first.title not in response.text
     partial = reader_client.get(
@@ -136,6 +137,7 @@ def test_action_page_shows_every_field(reader_client, plan, admin_b):
     )
     response = reader_client.get(reverse("actionplan:action-detail", args=[action.pk]))
     text = response.text
+    assert action.lead_minister is not None and action.lead_administration is not None
     assert action.title in text
     assert action.lead_minister.name in text
     assert action.lead_administration.name in text
@@ -159,7 +161,9 @@ def test_unknown_action_is_404(reader_client, plan):
 def test_history_tab_shows_who_changed_what_old_and_new(reader_client, plan, coordinator):
     action = ActionFactory(title="Oude titel")
     action.title = "Nieuwe titel"
-    action._history_user = coordinator
+    # simple_history reads this attribute when it writes the record; it is set per
+    # instance at runtime and not declared on the model, so mypy cannot know it.
+    action._history_user = coordinator  # type: ignore[attr-defined]
     action_save(
         action=action,
         m2m={"violence_forms": ViolenceForm.objects.filter(code="SG")},

@@ -12,7 +12,7 @@ YEAR = 2026
 
 
 @pytest.fixture
-def actions(plan, admin_a, admin_b):  # type: ignore[no-untyped-def]
+def actions(plan, admin_a, admin_b):
     """own: led by A · other: led by B · co_led: led by B, co-led by A."""
     return {
         "own": ActionFactory(lead_administration=admin_a, title="Actie van A"),
@@ -24,12 +24,12 @@ def actions(plan, admin_a, admin_b):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def fiches(plan, actions, coordinator):  # type: ignore[no-untyped-def]
+def fiches(plan, actions, coordinator):
     round_open(plan=plan, year=YEAR, deadline=dt.date(YEAR, 12, 31), user=coordinator)
     return {key: Fiche.objects.get(action=action, year=YEAR) for key, action in actions.items()}
 
 
-def fill(fiche: Fiche, user) -> Fiche:  # type: ignore[no-untyped-def]
+def fill(fiche: Fiche, user) -> Fiche:
     """Make a fiche complete enough to submit."""
     return fiche_save(
         fiche=fiche,

@@ -32,7 +32,7 @@ def etag(fiche: Fiche) -> str:
     return Fiche.objects.get(pk=fiche.pk).etag
 
 
-def patch(client, fiche: Fiche, data: dict, if_match: str | None = "current"):  # type: ignore[no-untyped-def]
+def patch(client, fiche: Fiche, data: dict, if_match: str | None = "current"):
     headers = {}
     if if_match == "current":
         headers["If-Match"] = etag(fiche)
@@ -41,7 +41,7 @@ def patch(client, fiche: Fiche, data: dict, if_match: str | None = "current"):  
     return client.patch(url(fiche), data, content_type=JSON, headers=headers)
 
 
-def post(client, fiche: Fiche, verb: str, data: dict | None = None):  # type: ignore[no-untyped-def]
+def post(client, fiche: Fiche, verb: str, data: dict | None = None):
     return client.post(url(fiche, verb), data or {}, content_type=JSON)
 
 
@@ -58,7 +58,7 @@ def test_anonymous_gets_401(client, fiches, method):
 
 def test_unknown_fiche_is_404(client, editor_a, fiches):
     client.force_login(editor_a)
-    missing = Fiche(pk=Fiche.objects.order_by("-pk").first().pk + 1)
+    missing = Fiche(pk=Fiche.objects.latest("pk").pk + 1)
     assert client.get(url(missing)).status_code == 404
     assert patch(client, missing, {"goal": "x"}, if_match='"fiche-1-v1"').status_code == 404
 
@@ -146,7 +146,7 @@ def test_a_save_between_reading_and_writing_is_still_caught(
     fiche = fiches["own"]
     real_save = services.fiche_save
 
-    def save_after_someone_else(**kwargs):  # type: ignore[no-untyped-def]
+    def save_after_someone_else(**kwargs):
         fill(Fiche.objects.get(pk=fiche.pk), coordinator)
         return real_save(**kwargs)
 
@@ -412,7 +412,7 @@ def test_only_the_coordinator_reviews(client, editor_a, coordinator, fiches, ver
 # --- Filters --------------------------------------------------------------------------
 
 
-def _codes(client, **params: object) -> set[str]:  # type: ignore[no-untyped-def]
+def _codes(client, **params: object) -> set[str]:
     response = client.get("/api/v1/fiches/", params)
     assert response.status_code == 200, response.json()
     return {f["action"]["title"] for f in response.json()["results"]}

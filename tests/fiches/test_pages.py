@@ -43,7 +43,10 @@ def test_my_fiches_query_count_is_fixed(client, plan, settings, size, django_ass
     demo_fiches_load(seed=2, today=dt.date(YEAR, 5, 1))
     from actionplan.models import User
 
-    lead = Fiche.objects.filter(year=YEAR).first().action.lead_administration
+    fiche = Fiche.objects.filter(year=YEAR).first()
+    assert fiche is not None
+    lead = fiche.action.lead_administration
+    assert lead is not None
     editor = User.objects.get(username=f"editor-{lead.code.lower()}")
     client.force_login(editor)
     # session, user, open rounds (lead text), count, page of fiches

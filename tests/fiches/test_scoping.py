@@ -39,7 +39,7 @@ RESULT = {
 }
 
 
-def _prepare(fiche: Fiche, state: str, coordinator) -> Fiche:  # type: ignore[no-untyped-def]
+def _prepare(fiche: Fiche, state: str, coordinator) -> Fiche:
     fiche = fill(fiche, coordinator)
     if state in ("submitted", "approved"):
         services.fiche_submit(fiche=fiche, user=coordinator)

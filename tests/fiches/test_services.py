@@ -211,6 +211,7 @@ def test_return_requires_a_reason_and_keeps_it(fiches, editor_a, coordinator):
     assert returned.review_reason == "Cijfers ontbreken"
     assert returned.history.latest().history_change_reason == "Cijfers ontbreken"
     event = ReviewEvent.objects.filter(fiche=fiche).first()
+    assert event is not None
     assert (event.kind, event.reason, event.author) == ("return", "Cijfers ontbreken", coordinator)
 
 

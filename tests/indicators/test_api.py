@@ -31,11 +31,11 @@ QUANTITATIVE = {
 
 
 @pytest.fixture
-def own_action(plan, admin_a):  # type: ignore[no-untyped-def]
+def own_action(plan, admin_a):
     return ActionFactory(lead_administration=admin_a, title="Actie van A")
 
 
-def _values(plan, coordinator, indicator, years):  # type: ignore[no-untyped-def]
+def _values(plan, coordinator, indicator, years):
     """Save a value of ``indicator`` for each year, the only way: with the fiche."""
     for year in years:
         round_opened(plan=plan, year=year, deadline=dt.date(year, 12, 31), user=coordinator)

@@ -9,7 +9,7 @@ from tests.factories import ActionFactory
 pytestmark = pytest.mark.django_db
 
 
-def _post(client, action, **data):  # type: ignore[no-untyped-def]
+def _post(client, action, **data):
     payload = {
         "name": "Bereikte leerkrachten",
         "kind": "quantitative",
