@@ -1,23 +1,28 @@
-"""The action list as a spreadsheet: export, and import with a dry run.
+"""Spreadsheet imports of actions and indicator values, with a dry run.
 
 An import first checks every row (unknown minister or administration, duplicate code, year
 outside the plan, missing values...) and says per row what it would do; applying writes
 everything in one transaction or nothing, with the file name as history reason. An export
 imported unchanged changes nothing.
+
+Editors import values of the actions their administration leads, for years whose fiche they
+may still edit; coordinators import every value (scoped like the fiche form).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import InvalidOperation
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplan.columns import ACTION_COLUMNS, HEADER, LABEL
 from actionplan.history import bulk_m2m_history
 from actionplan.models import (
     Action,
@@ -33,33 +38,13 @@ from actionplan.models import (
 )
 from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
-from actionplan.spreadsheets import Table, require_columns
+from exchange.spreadsheets import Table, require_columns
+from fiches.models import Fiche
+from indicators.columns import LABEL as VALUE_LABEL
+from indicators.columns import NO, YES, parse_decimal
+from indicators.models import Indicator, IndicatorValue
 
-LIST_SEPARATOR = "; "
 CODE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-# (field, column header). The header is what users see; it is also what the import reads.
-ACTION_COLUMNS: list[tuple[str, str]] = [
-    ("code", "Code"),
-    ("title", "Titel"),
-    ("description", "Omschrijving"),
-    ("operational_goal", "Operationele doelstelling"),
-    ("lead_minister", "Trekkende minister"),
-    ("co_lead_ministers", "Meewerkende ministers"),
-    ("lead_administration", "Trekkende administratie"),
-    ("co_lead_administrations", "Meewerkende administraties"),
-    ("partners", "Partners"),
-    ("start_year", "Startjaar"),
-    ("start_quarter", "Startkwartaal"),
-    ("end_year", "Eindjaar"),
-    ("end_quarter", "Eindkwartaal"),
-    ("violence_forms", "Vormen van geweld"),
-    ("target_groups", "Doelgroepen"),
-    ("attention_points", "Beleidsaandachtspunten"),
-    ("related_plans", "Gerelateerde plannen"),
-]
-HEADER = [label for _name, label in ACTION_COLUMNS]
-LABEL = dict(ACTION_COLUMNS)
 REQUIRED = {"code", "title", "start_year", "end_year"}
 
 
@@ -84,37 +69,6 @@ class ImportResult:
             "changes": self.changes,
             "applied": self.applied,
         }
-
-
-# --- Export ----------------------------------------------------------------------------
-
-
-def _names(items: Iterable[Any], attr: str) -> str:
-    return LIST_SEPARATOR.join(str(getattr(item, attr)) for item in items)
-
-
-def action_rows(actions: QuerySet[Action]) -> Iterable[list[Any]]:
-    """One row per action, in the columns of ACTION_COLUMNS (7 queries in all)."""
-    for a in actions_with_relations(actions):
-        yield [
-            a.code,
-            a.title,
-            a.description,
-            a.operational_goal.code,
-            a.lead_minister.name if a.lead_minister else "",
-            _names(a.co_lead_ministers.all(), "name"),
-            a.lead_administration.code if a.lead_administration else "",
-            _names(a.co_lead_administrations.all(), "code"),
-            a.partners,
-            a.start_year,
-            a.start_quarter,
-            a.end_year,
-            a.end_quarter,
-            _names(a.violence_forms.all(), "code"),
-            _names(a.target_groups.all(), "code"),
-            _names(a.attention_points.all(), "code"),
-            _names(a.related_plans.all(), "code"),
-        ]
 
 
 # --- Import ----------------------------------------------------------------------------
@@ -301,8 +255,6 @@ def actions_import(
 ) -> ImportResult:
     """Check (and unless ``dry_run``, apply) an action list. All or nothing."""
     if not user.is_coordinator:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Alleen de coördinator importeert acties."))
     positions = require_columns(table, HEADER)
     result = ImportResult()
@@ -429,3 +381,170 @@ def template_rows() -> list[list[Any]]:
             "",
         ]
     ]
+
+
+def values_import(
+    *,
+    table: Table,
+    plan: Plan,
+    user: User,
+    filename: str,
+    dry_run: bool,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    positions = require_columns(
+        table,
+        [
+            VALUE_LABEL["indicator_id"],
+            VALUE_LABEL["year"],
+            VALUE_LABEL["value"],
+            VALUE_LABEL["no_data"],
+            VALUE_LABEL["no_data_reason"],
+            VALUE_LABEL["assessment"],
+        ],
+    )
+    result = ImportResult()
+    indicators = Indicator.objects.filter(action__plan=plan).select_related("action").in_bulk()
+    editable_indicators = set(
+        Indicator.objects.editable_by(user).filter(action__plan=plan).values_list("id", flat=True)
+    )
+    editable_fiches = set(
+        Fiche.objects.editable_by(user).filter(action__plan=plan).values_list("action_id", "year")
+    )
+    existing = {
+        (v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(indicator__action__plan=plan)
+    }
+    seen: dict[tuple[int, int], int] = {}
+    pending: list[tuple[IndicatorValue, dict[str, Any]]] = []
+
+    def cell(row: list[str], name: str) -> str:
+        position = positions.get(VALUE_LABEL[name].lower())
+        return row[position] if position is not None else ""
+
+    for number, row in enumerate(table.rows, start=2):
+        if not any(row):
+            continue
+        before = len(result.errors)
+        try:
+            indicator = indicators.get(int(cell(row, "indicator_id")))
+        except ValueError:
+            indicator = None
+        if indicator is None:
+            result.error(number, VALUE_LABEL["indicator_id"], _("Onbekende indicator."))
+            continue
+        try:
+            year = int(cell(row, "year"))
+        except ValueError:
+            result.error(number, VALUE_LABEL["year"], _("Geef een jaartal."))
+            continue
+        if year not in plan.years:
+            result.error(
+                number,
+                VALUE_LABEL["year"],
+                _("Het jaar ligt buiten de looptijd van het plan (%(a)s–%(b)s).")
+                % {"a": plan.start_year, "b": plan.end_year},
+            )
+            continue
+        if indicator.pk not in editable_indicators:
+            result.error(
+                number,
+                VALUE_LABEL["indicator_id"],
+                _("Je mag de waarden van actie %(code)s niet wijzigen.")
+                % {"code": indicator.action.code},
+            )
+            continue
+        if not user.is_coordinator and (indicator.action_id, year) not in editable_fiches:
+            result.error(
+                number,
+                VALUE_LABEL["year"],
+                _("De fiche %(year)s van actie %(code)s is niet (meer) te bewerken.")
+                % {"year": year, "code": indicator.action.code},
+            )
+            continue
+        key = (indicator.pk, year)
+        if key in seen:
+            result.error(
+                number,
+                VALUE_LABEL["indicator_id"],
+                _("Deze indicator en dit jaar staan al op rij %(r)s.") % {"r": seen[key]},
+            )
+            continue
+        seen[key] = number
+        raw_no_data = cell(row, "no_data").lower()
+        if raw_no_data not in YES | NO:
+            result.error(number, VALUE_LABEL["no_data"], _("Schrijf ‘ja’ of ‘nee’."))
+        no_data = raw_no_data in YES
+        reason = cell(row, "no_data_reason")
+        value = None
+        raw_value = cell(row, "value")
+        if raw_value:
+            if not indicator.is_quantitative:
+                result.error(
+                    number,
+                    VALUE_LABEL["value"],
+                    _("Een kwalitatieve indicator heeft geen getal; gebruik de beoordeling."),
+                )
+            else:
+                try:
+                    value = parse_decimal(raw_value)
+                except (InvalidOperation, ValueError):
+                    result.error(
+                        number,
+                        VALUE_LABEL["value"],
+                        _("Geef een getal, geen tekst (‘%(v)s’).") % {"v": raw_value},
+                    )
+        if no_data and value is not None:
+            result.error(
+                number, VALUE_LABEL["value"], _("Geef een waarde óf ‘geen gegevens’, niet beide.")
+            )
+        if no_data and not reason:
+            result.error(
+                number, VALUE_LABEL["no_data_reason"], _("Leg uit waarom er geen gegevens zijn.")
+            )
+        if len(result.errors) > before:
+            continue
+        new = {
+            "value": value,
+            "no_data": no_data,
+            "no_data_reason": reason if no_data else "",
+            "assessment": cell(row, "assessment"),
+        }
+        current = existing.get(key)
+        if current is None:
+            if value is None and not no_data and not new["assessment"]:
+                continue  # an empty row for a year without values: nothing to do
+            result.created += 1
+            pending.append((IndicatorValue(indicator=indicator, year=year), new))
+        elif any(getattr(current, k) != v for k, v in new.items()):
+            result.updated += 1
+            pending.append((current, new))
+        else:
+            result.unchanged += 1
+    if result.errors or dry_run:
+        return result
+    _apply_values(pending, user, filename)
+    result.applied = True
+    return result
+
+
+@transaction.atomic
+def _apply_values(
+    pending: list[tuple[IndicatorValue, dict[str, Any]]], user: User, filename: str
+) -> None:
+    reason = _("import %(file)s") % {"file": filename}
+    new = []
+    for value, data in pending:
+        for key, item in data.items():
+            setattr(value, key, item)
+        value.updated_by = user
+        value.full_clean(exclude=["indicator"], validate_unique=False)
+        if value.pk is None:
+            new.append(value)
+        else:
+            value._history_user = user  # type: ignore[attr-defined]
+            value._change_reason = reason  # type: ignore[attr-defined]
+            value.save()
+    bulk_create_with_history(
+        new, IndicatorValue, batch_size=500, default_user=user, default_change_reason=reason
+    )
