@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
-from exchange.models import ImportJob, ImportKind
+from exchange.models import ImportJob, ImportJobQuerySet, ImportKind
 from exchange.spreadsheets import SpreadsheetError
 
 
@@ -127,12 +127,10 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
     queryset = ImportJob.objects.none()  # for the schema; the real one depends on the user
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        jobs = ImportJob.objects.select_related("requested_by")
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
-            return jobs.none()
-        return jobs if user.is_coordinator else jobs.filter(requested_by=user)
+    def get_queryset(self) -> ImportJobQuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return ImportJob.objects.none()
+        return ImportJob.objects.visible_to(self.request.user).select_related("requested_by")
 
 
 def register(router: Any) -> None:

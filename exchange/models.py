@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,17 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", _("wordt toegepast")
     APPLIED = "applied", _("toegepast")
     FAILED = "failed", _("mislukt")
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: User | AnonymousUser) -> ImportJobQuerySet:
+        """Who may see import jobs, for every page and API path: coordinators every job,
+        other users the ones they uploaded, anonymous visitors none."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        return self.filter(requested_by=user)
 
 
 class ImportJob(models.Model):
@@ -44,6 +56,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("opgeladen op"), auto_now_add=True)
     # The tables kept the names they had when the model lived in actionplan.
     history = History(excluded_fields=["progress"], table_name="actionplan_historicalimportjob")
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         db_table = "actionplan_importjob"

@@ -15,7 +15,7 @@ from actionplan.columns import HEADER as ACTION_HEADER
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.importers import template_rows
-from exchange.models import ImportJob, ImportKind, ImportStatus
+from exchange.models import ImportJob, ImportJobQuerySet, ImportKind, ImportStatus
 from exchange.spreadsheets import SpreadsheetError
 
 TEMPLATES = {
@@ -31,9 +31,8 @@ class UploadForm(forms.Form):
     )
 
 
-def _jobs_for(request: HttpRequest):  # type: ignore[no-untyped-def]
-    jobs = ImportJob.objects.select_related("requested_by")
-    return jobs if request.user.is_coordinator else jobs.filter(requested_by=request.user)
+def _jobs_for(request: HttpRequest) -> ImportJobQuerySet:
+    return ImportJob.objects.visible_to(request.user).select_related("requested_by")
 
 
 @require_http_methods(["GET", "POST"])
