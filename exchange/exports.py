@@ -21,7 +21,8 @@ from exchange.spreadsheets import (
     write_xlsx,
 )
 from fiches.api import FicheFilter
-from fiches.columns import FICHE_COLUMNS, fiche_rows
+from fiches.columns import HEADER as FICHE_HEADER
+from fiches.columns import fiche_rows
 from fiches.models import Fiche
 from indicators.api import IndicatorValueFilter
 from indicators.columns import HEADER as VALUE_HEADER
@@ -50,7 +51,7 @@ def export_table(kind: str, params: QueryDict, user: User) -> tuple[list[str], I
         f = FicheFilter(params, queryset=Fiche.objects.visible_to(user).filter(action__plan=plan))
         if not f.is_valid():
             raise InvalidFilter(f.errors)
-        return FICHE_COLUMNS, fiche_rows(f.qs)
+        return FICHE_HEADER, fiche_rows(f.qs)
     f = IndicatorValueFilter(
         params, queryset=IndicatorValue.objects.filter(indicator__action__plan=plan)
     )

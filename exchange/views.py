@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.columns import HEADER as ACTION_HEADER
+from actionplan.columns import action_template_rows
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
-from exchange.importers import template_rows
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind, ImportStatus
 from exchange.spreadsheets import SpreadsheetError
 
 TEMPLATES = {
-    ImportKind.ACTIONS: (ACTION_HEADER, template_rows),
+    ImportKind.ACTIONS: (ACTION_HEADER, action_template_rows),
 }
 
 

@@ -1,50 +1,49 @@
-"""Fiches as a spreadsheet: one row per action and year."""
+"""The spreadsheet columns of fiches, described once: one row per action and year. Fiches
+are exported only; they change through the fiche form and its workflow, not by import."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
+from actionplan.columns import Column
 from actionplan.models import action_plan_order
 from fiches.models import Fiche
 
-FICHE_COLUMNS = [
-    "Code",
-    "Titel",
-    "Jaar",
-    "Status",
-    "Voortgang",
-    "Trekkende administratie",
-    "Inhoudelijk doel",
-    "Plan van aanpak",
-    "Stand van zaken",
-    "Knelpunten",
-    "Volgende stappen",
-    "Ingediend op",
-    "Goedgekeurd op",
-    "Laatst gewijzigd",
+
+def _day(moment: datetime | None) -> Any:
+    return moment.date() if moment else None
+
+
+FICHE_COLUMNS: list[Column[Fiche]] = [
+    Column("code", "Code", lambda f: f.action.code, None),
+    Column("title", "Titel", lambda f: f.action.title, None),
+    Column("year", "Jaar", lambda f: f.year, None),
+    Column("state", "Status", lambda f: f.get_state_display(), None),
+    Column("progress_status", "Voortgang", lambda f: f.get_progress_status_display(), None),
+    Column(
+        "lead_administration",
+        "Trekkende administratie",
+        lambda f: f.action.lead_administration.code if f.action.lead_administration else "",
+        None,
+    ),
+    Column("goal", "Inhoudelijk doel", lambda f: f.goal, None),
+    Column("approach", "Plan van aanpak", lambda f: f.approach, None),
+    Column("status_update", "Stand van zaken", lambda f: f.status_update, None),
+    Column("obstacles", "Knelpunten", lambda f: f.obstacles, None),
+    Column("next_steps", "Volgende stappen", lambda f: f.next_steps, None),
+    Column("submitted_at", "Ingediend op", lambda f: _day(f.submitted_at), None),
+    Column("approved_at", "Goedgekeurd op", lambda f: _day(f.approved_at), None),
+    Column("updated_at", "Laatst gewijzigd", lambda f: _day(f.updated_at), None),
 ]
+HEADER = [column.header for column in FICHE_COLUMNS]
 
 
 def fiche_rows(fiches: QuerySet[Fiche]) -> Iterable[list[Any]]:
-    for f in fiches.select_related("action__lead_administration").order_by(
+    for fiche in fiches.select_related("action__lead_administration").order_by(
         *action_plan_order("action__"), "year"
     ):
-        yield [
-            f.action.code,
-            f.action.title,
-            f.year,
-            f.get_state_display(),
-            f.get_progress_status_display(),
-            f.action.lead_administration.code if f.action.lead_administration else "",
-            f.goal,
-            f.approach,
-            f.status_update,
-            f.obstacles,
-            f.next_steps,
-            f.submitted_at.date() if f.submitted_at else None,
-            f.approved_at.date() if f.approved_at else None,
-            f.updated_at.date() if f.updated_at else None,
-        ]
+        yield [column.export(fiche) for column in FICHE_COLUMNS]
