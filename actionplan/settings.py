@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "actionplan",
     "fiches",
     "indicators",
+    "exchange",
     "evaluations",
 ]
 

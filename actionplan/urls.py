@@ -3,16 +3,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from actionplan import api, exchange_views, views
-from actionplan.exchange_api import ExportView, ImportView
-from actionplan.exchange_api import register as register_imports
+from actionplan import api, views
 from evaluations.api import StatsView
 from evaluations.api import register as register_reports
+from exchange.api import register as register_imports
+from exchange.urls import api_urlpatterns as exchange_api_urls
 from fiches.api import register as register_fiches
 from indicators.api import register as register_indicators
 
@@ -35,23 +35,16 @@ app_urls = (
         path("acties/<int:pk>/", views.action_detail, name="action-detail"),
         path("doelstellingen/<int:pk>/acties/", views.goal_actions, name="goal-actions"),
         path("acties/<int:pk>/geschiedenis/", views.action_history, name="action-history"),
-        path("import/<slug:kind>/", exchange_views.import_start, name="import"),
-        path(
-            "import/<slug:kind>/sjabloon.xlsx",
-            exchange_views.import_template,
-            name="import-template",
-        ),
-        path("imports/<int:pk>/", exchange_views.import_job, name="import-job"),
-        path("imports/<int:pk>/bevestigen/", exchange_views.import_confirm, name="import-confirm"),
     ],
     "actionplan",
 )
 
 urlpatterns = [
-    path("", include(app_urls)),
+    path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/
     path("fiches/", include("fiches.urls")),
-    path("", include("evaluations.urls")),
-    path("", include("indicators.urls")),
+    path("", include("evaluations.urls")),  # evaluations: /dashboard/, /reports/
+    path("", include("indicators.urls")),  # indicators: /acties/<id>/indicatoren/
+    path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -62,12 +55,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
-    re_path(
-        r"^api/v1/exports/(?P<kind>[a-z-]+)\.(?P<fmt>xlsx|csv)$",
-        ExportView.as_view(),
-        name="api-export",
-    ),
-    path("api/v1/imports/<slug:kind>/", ImportView.as_view(), name="api-import"),
+    # exchange: /api/v1/exports/<kind>.<fmt>, /api/v1/imports/<kind>/
+    path("api/v1/", include(exchange_api_urls)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # DRF views opt out of the login middleware; the docs page is for people: redirect.

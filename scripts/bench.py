@@ -311,10 +311,11 @@ def exchange_timings(client: Any, user: Any) -> dict[str, float]:
     check and apply in one transaction, as the worker runs it)."""
     import io
 
-    from actionplan.exchange import HEADER, actions_import
+    from actionplan.columns import HEADER
     from actionplan.models import OperationalGoal
     from actionplan.selectors import plan_current
-    from actionplan.spreadsheets import read_table, write_csv
+    from exchange.importers import actions_import
+    from exchange.spreadsheets import read_table, write_csv
 
     timings: dict[str, float] = {}
     for fmt in ("xlsx", "csv"):

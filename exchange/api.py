@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from actionplan import exports, imports
-from actionplan.models import ImportJob, ImportKind
 from actionplan.selectors import plan_current
-from actionplan.spreadsheets import SpreadsheetError
+from exchange import exports, run, services
+from exchange.models import ImportJob, ImportJobQuerySet, ImportKind
+from exchange.spreadsheets import SpreadsheetError
 
 
 class ExportView(APIView):
@@ -93,20 +93,20 @@ class ImportView(APIView):
         )
         plan = plan_current(request.query_params.get("plan"))
         try:
-            job = imports.import_upload(kind=kind, plan=plan, user=request.user, upload=upload)
+            job = services.import_upload(kind=kind, plan=plan, user=request.user, upload=upload)
         except SpreadsheetError as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from exc
-        if not imports.runs_inline(job):
-            imports.enqueue(job, apply=False, then_apply=not dry_run)
+        if not services.runs_inline(job):
+            services.enqueue(job, apply=False, then_apply=not dry_run)
             data = ImportJobSerializer(job).data
             return Response(
                 data,
                 status=status.HTTP_202_ACCEPTED,
                 headers={"Location": reverse("import-job-detail", args=[job.pk], request=request)},
             )
-        job = imports.import_run(job.pk, apply=False)
+        job = run.import_run(job.pk, apply=False)
         if not dry_run and job.can_apply:
-            job = imports.import_run(job.pk, apply=True)
+            job = run.import_run(job.pk, apply=True)
         result = job.result
         return Response(
             {
@@ -127,12 +127,10 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ImportJobSerializer
     queryset = ImportJob.objects.none()  # for the schema; the real one depends on the user
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        jobs = ImportJob.objects.select_related("requested_by")
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
-            return jobs.none()
-        return jobs if user.is_coordinator else jobs.filter(requested_by=user)
+    def get_queryset(self) -> ImportJobQuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return ImportJob.objects.none()
+        return ImportJob.objects.visible_to(self.request.user).select_related("requested_by")
 
 
 def register(router: Any) -> None:

@@ -1,23 +1,27 @@
-"""The action list as a spreadsheet: export, and import with a dry run.
+"""Spreadsheet imports of actions and indicator values, with a dry run.
 
 An import first checks every row (unknown minister or administration, duplicate code, year
 outside the plan, missing values...) and says per row what it would do; applying writes
 everything in one transaction or nothing, with the file name as history reason. An export
 imported unchanged changes nothing.
+
+Editors import values of the actions their administration leads, for years whose fiche they
+may still edit; coordinators import every value (scoped like the fiche form).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplan.columns import ACTION_COLUMNS, COLUMNS, HEADER, LABEL
 from actionplan.history import bulk_m2m_history
 from actionplan.models import (
     Action,
@@ -33,33 +37,13 @@ from actionplan.models import (
 )
 from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
-from actionplan.spreadsheets import Table, require_columns
+from exchange.spreadsheets import Table, require_columns
+from fiches.models import Fiche
+from indicators.columns import COLUMNS as VALUE_COLUMNS
+from indicators.columns import LABEL as VALUE_LABEL
+from indicators.models import Indicator, IndicatorValue
 
-LIST_SEPARATOR = "; "
 CODE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-# (field, column header). The header is what users see; it is also what the import reads.
-ACTION_COLUMNS: list[tuple[str, str]] = [
-    ("code", "Code"),
-    ("title", "Titel"),
-    ("description", "Omschrijving"),
-    ("operational_goal", "Operationele doelstelling"),
-    ("lead_minister", "Trekkende minister"),
-    ("co_lead_ministers", "Meewerkende ministers"),
-    ("lead_administration", "Trekkende administratie"),
-    ("co_lead_administrations", "Meewerkende administraties"),
-    ("partners", "Partners"),
-    ("start_year", "Startjaar"),
-    ("start_quarter", "Startkwartaal"),
-    ("end_year", "Eindjaar"),
-    ("end_quarter", "Eindkwartaal"),
-    ("violence_forms", "Vormen van geweld"),
-    ("target_groups", "Doelgroepen"),
-    ("attention_points", "Beleidsaandachtspunten"),
-    ("related_plans", "Gerelateerde plannen"),
-]
-HEADER = [label for _name, label in ACTION_COLUMNS]
-LABEL = dict(ACTION_COLUMNS)
 REQUIRED = {"code", "title", "start_year", "end_year"}
 
 
@@ -86,37 +70,6 @@ class ImportResult:
         }
 
 
-# --- Export ----------------------------------------------------------------------------
-
-
-def _names(items: Iterable[Any], attr: str) -> str:
-    return LIST_SEPARATOR.join(str(getattr(item, attr)) for item in items)
-
-
-def action_rows(actions: QuerySet[Action]) -> Iterable[list[Any]]:
-    """One row per action, in the columns of ACTION_COLUMNS (7 queries in all)."""
-    for a in actions_with_relations(actions):
-        yield [
-            a.code,
-            a.title,
-            a.description,
-            a.operational_goal.code,
-            a.lead_minister.name if a.lead_minister else "",
-            _names(a.co_lead_ministers.all(), "name"),
-            a.lead_administration.code if a.lead_administration else "",
-            _names(a.co_lead_administrations.all(), "code"),
-            a.partners,
-            a.start_year,
-            a.start_quarter,
-            a.end_year,
-            a.end_quarter,
-            _names(a.violence_forms.all(), "code"),
-            _names(a.target_groups.all(), "code"),
-            _names(a.attention_points.all(), "code"),
-            _names(a.related_plans.all(), "code"),
-        ]
-
-
 # --- Import ----------------------------------------------------------------------------
 
 
@@ -138,14 +91,15 @@ class _Lookups:
         }
 
     def many(self, name: str) -> dict[str, Any]:
-        return {
+        tables: dict[str, dict[str, Any]] = {
             "co_lead_ministers": self.ministers,
             "co_lead_administrations": self.administrations,
             "violence_forms": self.forms,
             "target_groups": self.groups,
             "attention_points": self.points,
             "related_plans": self.related,
-        }[name]
+        }
+        return tables[name]
 
 
 UNKNOWN = {
@@ -213,9 +167,9 @@ def _parse_row(
             values[name] = default
             continue
         try:
-            values[name] = int(raw)
-        except ValueError:
-            err(name, _("Geef een geheel getal, geen ‘%(v)s’.") % {"v": raw})
+            values[name] = COLUMNS[name].read(raw)
+        except ValueError as exc:
+            err(name, str(exc))
             continue
         if name.endswith("year") and values[name] not in plan.years:
             err(
@@ -225,13 +179,21 @@ def _parse_row(
             )
         if name.endswith("quarter") and not 1 <= values[name] <= 4:
             err(name, _("Een kwartaal ligt tussen 1 en 4."))
-    if (
-        isinstance(values.get("start_year"), int)
-        and isinstance(values.get("end_year"), int)
-        and (values["end_year"], values.get("end_quarter") or 4)
-        < (values["start_year"], values.get("start_quarter") or 1)
-    ):
-        err("end_year", _("Het einde van de actie ligt voor het begin."))
+    # The model's own rule for the order of start and end. Without a plan, its clean()
+    # leaves the years to the check above, which names the year in its message; a missing
+    # or unreadable year (None) skips the rule, as it does in the form.
+    timing = Action(  # type: ignore[misc]
+        start_year=values.get("start_year"),
+        end_year=values.get("end_year"),
+        start_quarter=values.get("start_quarter") or 1,
+        end_quarter=values.get("end_quarter") or 4,
+    )
+    try:
+        timing.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                err(name, message)
     for name, table in (
         ("lead_minister", lookups.ministers),
         ("lead_administration", lookups.administrations),
@@ -246,9 +208,7 @@ def _parse_row(
     for name in ACTION_M2M_FIELDS:
         table = lookups.many(name)
         items = []
-        for raw in (part.strip() for part in re.split(r"[;\n]", cells[name])):
-            if not raw:
-                continue
+        for raw in COLUMNS[name].read(cells[name]):
             item = table.get(raw.lower())
             if item is None:
                 err(name, _(UNKNOWN[name]) % {"v": raw})
@@ -301,8 +261,6 @@ def actions_import(
 ) -> ImportResult:
     """Check (and unless ``dry_run``, apply) an action list. All or nothing."""
     if not user.is_coordinator:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("Alleen de coördinator importeert acties."))
     positions = require_columns(table, HEADER)
     result = ImportResult()
@@ -313,7 +271,9 @@ def actions_import(
     for index, cells_list in enumerate(table.rows, start=2):
         if not any(cells_list):
             continue
-        cells = {name: cells_list[positions[label.lower()]] for name, label in ACTION_COLUMNS}
+        cells = {
+            column.name: cells_list[positions[column.header.lower()]] for column in ACTION_COLUMNS
+        }
         if cells["code"] in seen:
             result.error(
                 index,
@@ -406,26 +366,158 @@ def _apply(
         action_save(action=action, m2m=row.m2m, reason=reason)
 
 
-def template_rows() -> list[list[Any]]:
-    """An example row for the downloadable template (clearly an example)."""
-    return [
-        [
-            "1.1.99",
-            "Voorbeeldactie (verwijder deze rij)",
-            "SMART-omschrijving van de actie.",
-            "1.1",
-            "",
-            "",
-            "",
-            "",
-            "",
-            2025,
-            1,
-            2029,
-            4,
-            "SG; IFG",
-            "kinderen-en-jongeren",
-            "a",
-            "",
-        ]
-    ]
+def values_import(
+    *,
+    table: Table,
+    plan: Plan,
+    user: User,
+    filename: str,
+    dry_run: bool,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    read = [column for column in VALUE_COLUMNS.values() if column.parse is not None]
+    positions = require_columns(table, [column.header for column in read])
+    result = ImportResult()
+    indicators = Indicator.objects.filter(action__plan=plan).select_related("action").in_bulk()
+    editable_indicators = set(
+        Indicator.objects.editable_by(user).filter(action__plan=plan).values_list("id", flat=True)
+    )
+    editable_fiches = set(
+        Fiche.objects.editable_by(user).filter(action__plan=plan).values_list("action_id", "year")
+    )
+    existing = {
+        (v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(indicator__action__plan=plan)
+    }
+    seen: dict[tuple[int, int], int] = {}
+    pending: list[tuple[IndicatorValue, dict[str, Any]]] = []
+
+    def cell(row: list[str], name: str) -> str:
+        position = positions.get(VALUE_LABEL[name].lower())
+        return row[position] if position is not None else ""
+
+    for number, row in enumerate(table.rows, start=2):
+        if not any(row):
+            continue
+        before = len(result.errors)
+        try:
+            indicator = indicators.get(
+                VALUE_COLUMNS["indicator_id"].read(cell(row, "indicator_id"))
+            )
+        except ValueError:
+            indicator = None
+        if indicator is None:
+            result.error(number, VALUE_LABEL["indicator_id"], _("Onbekende indicator."))
+            continue
+        try:
+            year = VALUE_COLUMNS["year"].read(cell(row, "year"))
+        except ValueError:
+            result.error(number, VALUE_LABEL["year"], _("Geef een jaartal."))
+            continue
+        if year not in plan.years:
+            result.error(
+                number,
+                VALUE_LABEL["year"],
+                _("Het jaar ligt buiten de looptijd van het plan (%(a)s–%(b)s).")
+                % {"a": plan.start_year, "b": plan.end_year},
+            )
+            continue
+        if indicator.pk not in editable_indicators:
+            result.error(
+                number,
+                VALUE_LABEL["indicator_id"],
+                _("Je mag de waarden van actie %(code)s niet wijzigen.")
+                % {"code": indicator.action.code},
+            )
+            continue
+        if not user.is_coordinator and (indicator.action_id, year) not in editable_fiches:
+            result.error(
+                number,
+                VALUE_LABEL["year"],
+                _("De fiche %(year)s van actie %(code)s is niet (meer) te bewerken.")
+                % {"year": year, "code": indicator.action.code},
+            )
+            continue
+        key = (indicator.pk, year)
+        if key in seen:
+            result.error(
+                number,
+                VALUE_LABEL["indicator_id"],
+                _("Deze indicator en dit jaar staan al op rij %(r)s.") % {"r": seen[key]},
+            )
+            continue
+        seen[key] = number
+        try:
+            no_data = VALUE_COLUMNS["no_data"].read(cell(row, "no_data"))
+        except ValueError as exc:
+            result.error(number, VALUE_LABEL["no_data"], str(exc))
+            no_data = False
+        reason = VALUE_COLUMNS["no_data_reason"].read(cell(row, "no_data_reason"))
+        value = None
+        raw_value = cell(row, "value")
+        if raw_value:
+            if not indicator.is_quantitative:
+                result.error(
+                    number,
+                    VALUE_LABEL["value"],
+                    _("Een kwalitatieve indicator heeft geen getal; gebruik de beoordeling."),
+                )
+            else:
+                try:
+                    value = VALUE_COLUMNS["value"].read(raw_value)
+                except ValueError as exc:
+                    result.error(number, VALUE_LABEL["value"], str(exc))
+        if no_data and value is not None:
+            result.error(
+                number, VALUE_LABEL["value"], _("Geef een waarde óf ‘geen gegevens’, niet beide.")
+            )
+        if no_data and not reason:
+            result.error(
+                number, VALUE_LABEL["no_data_reason"], _("Leg uit waarom er geen gegevens zijn.")
+            )
+        if len(result.errors) > before:
+            continue
+        new = {
+            "value": value,
+            "no_data": no_data,
+            "no_data_reason": reason if no_data else "",
+            "assessment": VALUE_COLUMNS["assessment"].read(cell(row, "assessment")),
+        }
+        current = existing.get(key)
+        if current is None:
+            if value is None and not no_data and not new["assessment"]:
+                continue  # an empty row for a year without values: nothing to do
+            result.created += 1
+            pending.append((IndicatorValue(indicator=indicator, year=year), new))
+        elif any(getattr(current, k) != v for k, v in new.items()):
+            result.updated += 1
+            pending.append((current, new))
+        else:
+            result.unchanged += 1
+    if result.errors or dry_run:
+        return result
+    _apply_values(pending, user, filename)
+    result.applied = True
+    return result
+
+
+@transaction.atomic
+def _apply_values(
+    pending: list[tuple[IndicatorValue, dict[str, Any]]], user: User, filename: str
+) -> None:
+    reason = _("import %(file)s") % {"file": filename}
+    new: list[IndicatorValue] = []
+    for value, data in pending:
+        for key, item in data.items():
+            setattr(value, key, item)
+        value.updated_by = user
+        value.full_clean(exclude=["indicator"], validate_unique=False)
+        if value.pk is None:
+            new.append(value)
+        else:
+            value._history_user = user  # type: ignore[attr-defined]
+            value._change_reason = reason  # type: ignore[attr-defined]
+            value.save()
+    bulk_create_with_history(
+        new, IndicatorValue, batch_size=500, default_user=user, default_change_reason=reason
+    )

@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from celery import Celery
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from actionplan.columns import HEADER
 from actionplan.demo import demo_load
-from actionplan.exchange import HEADER
-from actionplan.models import Action, ImportJob
+from actionplan.models import Action
+from exchange import services
+from exchange.models import ImportJob
 from fiches import services as fiche_services
 from fiches.demo import demo_fiches_load
 from fiches.models import Fiche
@@ -206,10 +212,10 @@ def test_bad_files_get_a_clear_message_and_change_nothing(
 
 
 def test_a_file_over_the_size_limit_is_refused(coordinator_client, plan, settings, monkeypatch):
-    from actionplan import imports, spreadsheets
+    from exchange import services, spreadsheets
 
     monkeypatch.setattr(spreadsheets, "MAX_UPLOAD_BYTES", 1000)
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(services, "MAX_UPLOAD_BYTES", 1000)
     response = upload(coordinator_client, "actions", "groot.csv", b"x" * 5000)
     assert response.status_code == 400
     assert "te groot" in str(response.json())
@@ -384,20 +390,40 @@ def test_template_download(coordinator_client, plan):
     assert [c.value for c in sheet[1]] == HEADER
 
 
+@contextmanager
+def own_import_queue(app: Celery) -> Iterator[str]:
+    """A queue of its own for import jobs, as the report workers have: the worker takes this
+    test's job and nothing else, whichever queue an earlier worker in this process selected.
+    ``conf.update`` (not item assignment) makes Celery rebuild its router."""
+    queue = f"test-imports-{uuid.uuid4().hex[:12]}"
+    previous_routes = app.conf.task_routes
+    previous_selection = app.amqp.queues._consume_from
+    app.conf.update(task_routes={services.RUN_IMPORT_TASK: {"queue": queue}})
+    try:
+        yield queue
+    finally:
+        app.conf.update(task_routes=previous_routes)
+        app.amqp.queues._consume_from = previous_selection
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_is_checked_and_applied_by_the_worker(client, plan, coordinator, monkeypatch):
     from celery.contrib.testing.worker import start_worker
 
-    from actionplan import imports
     from actionplan.celery import app
 
     client.force_login(coordinator)
-    monkeypatch.setattr(imports, "INLINE_MAX_BYTES", 10)
+    monkeypatch.setattr(services, "INLINE_MAX_BYTES", 10)
     ActionFactory(title="Oud")
     rows = csv_rows(export(client, "actions", "csv"))
     rows[1][1] = "Nieuw via de worker"
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with (
+        own_import_queue(app) as queue,
+        start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+        ),
+    ):
         response = upload(client, "actions", "groot.csv", to_csv(rows), dry_run=False)
         assert response.status_code == 202
         job_url = response["Location"]

@@ -8,18 +8,26 @@ from typing import Any
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 
-from actionplan.exchange import HEADER as ACTION_HEADER
-from actionplan.exchange import action_rows
+from actionplan.columns import HEADER as ACTION_HEADER
+from actionplan.columns import action_rows
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, User
 from actionplan.selectors import plan_current
-from actionplan.spreadsheets import (
+from exchange.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     SpreadsheetError,
     write_csv,
     write_xlsx,
 )
+from fiches.api import FicheFilter
+from fiches.columns import HEADER as FICHE_HEADER
+from fiches.columns import fiche_rows
+from fiches.models import Fiche
+from indicators.api import IndicatorValueFilter
+from indicators.columns import HEADER as VALUE_HEADER
+from indicators.columns import value_rows
+from indicators.models import IndicatorValue
 
 KINDS = ("actions", "fiches", "indicator-values")
 FORMATS = ("xlsx", "csv")
@@ -40,24 +48,16 @@ def export_table(kind: str, params: QueryDict, user: User) -> tuple[list[str], I
             raise InvalidFilter(f.errors)
         return ACTION_HEADER, action_rows(f.qs)
     if kind == "fiches":
-        from fiches.api import FicheFilter
-        from fiches.exchange import FICHE_COLUMNS, fiche_rows
-        from fiches.models import Fiche
-
         f = FicheFilter(params, queryset=Fiche.objects.visible_to(user).filter(action__plan=plan))
         if not f.is_valid():
             raise InvalidFilter(f.errors)
-        return FICHE_COLUMNS, fiche_rows(f.qs)
-    from indicators.api import IndicatorValueFilter
-    from indicators.exchange import HEADER, value_rows
-    from indicators.models import IndicatorValue
-
+        return FICHE_HEADER, fiche_rows(f.qs)
     f = IndicatorValueFilter(
         params, queryset=IndicatorValue.objects.filter(indicator__action__plan=plan)
     )
     if not f.is_valid():
         raise InvalidFilter(f.errors)
-    return HEADER, value_rows(f.qs)
+    return VALUE_HEADER, value_rows(f.qs)
 
 
 def spreadsheet_response(

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan import exchange, exports, imports
-from actionplan.models import ImportJob, ImportKind, ImportStatus
+from actionplan.columns import HEADER as ACTION_HEADER
+from actionplan.columns import action_template_rows
 from actionplan.selectors import plan_current
-from actionplan.spreadsheets import SpreadsheetError
+from exchange import exports, run, services
+from exchange.models import ImportJob, ImportJobQuerySet, ImportKind, ImportStatus
+from exchange.spreadsheets import SpreadsheetError
 
 TEMPLATES = {
-    ImportKind.ACTIONS: (exchange.HEADER, exchange.template_rows),
+    ImportKind.ACTIONS: (ACTION_HEADER, action_template_rows),
 }
 
 
@@ -29,21 +31,20 @@ class UploadForm(forms.Form):
     )
 
 
-def _jobs_for(request: HttpRequest):  # type: ignore[no-untyped-def]
-    jobs = ImportJob.objects.select_related("requested_by")
-    return jobs if request.user.is_coordinator else jobs.filter(requested_by=request.user)
+def _jobs_for(request: HttpRequest) -> ImportJobQuerySet:
+    return ImportJob.objects.visible_to(request.user).select_related("requested_by")
 
 
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404()
-    if not imports.can_import(request.user, kind):
+    if not services.can_import(request.user, kind):
         raise PermissionDenied(_("Je mag dit soort gegevens niet importeren."))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = imports.import_upload(
+            job = services.import_upload(
                 kind=kind,
                 plan=plan_current(None),
                 user=request.user,
@@ -52,15 +53,15 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
-            if imports.runs_inline(job):
-                imports.import_run(job.pk, apply=False)
+            if services.runs_inline(job):
+                run.import_run(job.pk, apply=False)
             else:
-                imports.enqueue(job, apply=False)
-            return redirect("actionplan:import-job", pk=job.pk)
+                services.enqueue(job, apply=False)
+            return redirect("exchange:import-job", pk=job.pk)
     recent = _jobs_for(request).filter(kind=kind)[:10]
     return render(
         request,
-        "actionplan/import_start.html",
+        "exchange/import_start.html",
         {
             "form": form,
             "kind": kind,
@@ -75,7 +76,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=pk)
-    template = "actionplan/import_job.html"
+    template = "exchange/import_job.html"
     if request.htmx:
         template += "#status"
     return render(
@@ -92,16 +93,16 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied()
     if not job.can_apply:
         messages.error(request, _("Deze import kan niet (meer) toegepast worden."))
-        return redirect("actionplan:import-job", pk=pk)
-    if imports.runs_inline(job):
-        job = imports.import_run(job.pk, apply=True)
+        return redirect("exchange:import-job", pk=pk)
+    if services.runs_inline(job):
+        job = run.import_run(job.pk, apply=True)
         if job.status == ImportStatus.APPLIED:
             messages.success(request, _("De import is toegepast."))
         else:
             messages.error(request, _("Er is intussen iets veranderd: bekijk de nieuwe controle."))
     else:
-        imports.enqueue(job, apply=True)
-    return redirect("actionplan:import-job", pk=pk)
+        services.enqueue(job, apply=True)
+    return redirect("exchange:import-job", pk=pk)
 
 
 @require_GET
