@@ -39,6 +39,7 @@ from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
 from exchange.spreadsheets import Table, require_columns
 from fiches.models import Fiche
+from fiches.services import personal_data_messages
 from indicators.columns import COLUMNS as VALUE_COLUMNS
 from indicators.columns import LABEL as VALUE_LABEL
 from indicators.models import Indicator, IndicatorValue
@@ -475,13 +476,17 @@ def values_import(
             result.error(
                 number, VALUE_LABEL["no_data_reason"], _("Leg uit waarom er geen gegevens zijn.")
             )
+        assessment = VALUE_COLUMNS["assessment"].read(cell(row, "assessment"))
+        texts = {"assessment": assessment, "no_data_reason": reason}
+        for name, message in personal_data_messages(texts, confirmable=False).items():
+            result.error(number, VALUE_LABEL[name], message)
         if len(result.errors) > before:
             continue
         new = {
             "value": value,
             "no_data": no_data,
             "no_data_reason": reason if no_data else "",
-            "assessment": VALUE_COLUMNS["assessment"].read(cell(row, "assessment")),
+            "assessment": assessment,
         }
         current = existing.get(key)
         if current is None:

@@ -240,18 +240,31 @@ def _check_personal_data(data: Mapping[str, Any], values: Sequence[IndicatorValu
         texts[indicator_value_key(item.indicator_id)] = "\n".join(
             text for text in (item.assessment, item.no_data_reason) if text
         )
-    found = personal_data_warnings(texts)
+    found = personal_data_messages(texts)
     if found:
-        raise PersonalDataSuspected(
-            {
-                key: _(
-                    "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens of "
-                    "bevestig dat het geen persoonsgegevens zijn."
-                )
-                % {"what": " en ".join(what)}
-                for key, what in found.items()
-            }
+        raise PersonalDataSuspected(found)
+
+
+def personal_data_messages(texts: Mapping[str, str], *, confirmable: bool = True) -> dict[str, str]:
+    """The refusal of each text that looks like personal data: the one rule, which the
+    fiche (page and API) and the importer of indicator values apply.
+
+    ``confirmable``: the editor may confirm that it is no personal data (not in an import).
+    """
+    if confirmable:
+        message = _(
+            "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens of "
+            "bevestig dat het geen persoonsgegevens zijn."
         )
+    else:
+        message = _(
+            "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens, of vul de "
+            "tekst in de fiche in en bevestig daar dat het geen persoonsgegevens zijn."
+        )
+    return {
+        key: message % {"what": " en ".join(what)}
+        for key, what in personal_data_warnings(texts).items()
+    }
 
 
 def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]) -> None:

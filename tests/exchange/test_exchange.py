@@ -331,6 +331,19 @@ def test_value_import_refuses_text_and_unexplained_no_data(coordinator_client, v
     assert errors[1]["message"] == "Leg uit waarom er geen gegevens zijn."
 
 
+def test_value_import_refuses_text_that_looks_like_personal_data(coordinator_client, value_setup):
+    own = value_setup["own"]
+    reason = "Navragen bij jan.peeters@example.org"
+    content = _value_file(
+        [[own.action.code, own.pk, own.name, "aantal", 2026, "", "ja", reason, ""]]
+    )
+    response = upload(coordinator_client, "indicator-values", "w.xlsx", content, dry_run=False)
+    errors = response.json()["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "Reden geen gegevens")]
+    assert "lijkt een e-mailadres te bevatten" in errors[0]["message"]
+    assert not IndicatorValue.objects.exists()
+
+
 def test_browser_import_pages(coordinator_client, demo):
     rows = csv_rows(export(coordinator_client, "actions", "csv"))
     rows[1][1] = "Via de pagina"
