@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from actionplan.models import Action
+from actionplan.models import Action, ActionQuerySet
 from actionplan.selectors import actions_with_relations
 
 LIST_SEPARATOR = "; "
@@ -139,7 +138,7 @@ EXAMPLE = {
 }
 
 
-def action_rows(actions: QuerySet[Action]) -> Iterable[list[Any]]:
+def action_rows(actions: ActionQuerySet) -> Iterable[list[Any]]:
     """One row per action, in the order of ACTION_COLUMNS (7 queries in all)."""
     for action in actions_with_relations(actions):
         yield [column.export(action) for column in ACTION_COLUMNS]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from actionplan.http import api_user
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind
@@ -28,14 +29,16 @@ class ExportView(APIView):
         if kind not in exports.KINDS or fmt not in exports.FORMATS:
             raise exceptions.NotFound()
         try:
-            header, rows = exports.export_table(kind, request.query_params, request.user)
+            header, rows = exports.export_table(kind, request.query_params, api_user(request))
         except exports.InvalidFilter as exc:
             raise serializers.ValidationError(exc.errors) from exc
         return exports.spreadsheet_response(kind, fmt, header, rows)
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = ImportJob
@@ -85,7 +88,8 @@ class ImportView(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             raise serializers.ValidationError({"file": ["Kies een bestand om te importeren."]})
-        dry_run = str(request.data.get("dry_run", "true")).lower() not in (
+        form = request.data if isinstance(request.data, dict) else {}
+        dry_run = str(form.get("dry_run", "true")).lower() not in (
             "false",
             "0",
             "no",
@@ -93,7 +97,9 @@ class ImportView(APIView):
         )
         plan = plan_current(request.query_params.get("plan"))
         try:
-            job = services.import_upload(kind=kind, plan=plan, user=request.user, upload=upload)
+            job = services.import_upload(
+                kind=kind, plan=plan, user=api_user(request), upload=upload
+            )
         except SpreadsheetError as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from exc
         if not services.runs_inline(job):
@@ -130,7 +136,7 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> ImportJobQuerySet:
         if getattr(self, "swagger_fake_view", False):
             return ImportJob.objects.none()
-        return ImportJob.objects.visible_to(self.request.user).select_related("requested_by")
+        return ImportJob.objects.visible_to(api_user(self.request)).select_related("requested_by")
 
 
 def register(router: Any) -> None:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -116,7 +117,7 @@ def _xlsx_value(value: Any) -> Any:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def read_table(upload: BinaryIO, *, filename: str, size: int | None = None) -> Table:
+def read_table(upload: BinaryIO | File, *, filename: str, size: int | None = None) -> Table:
     """Read the first sheet of an XLSX file, or a CSV file; refuse anything else."""
     if size is not None and size > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(

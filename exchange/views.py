@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan.columns import HEADER as ACTION_HEADER
 from actionplan.columns import action_template_rows
+from actionplan.http import AuthenticatedHttpRequest
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind, ImportStatus
@@ -31,12 +32,12 @@ class UploadForm(forms.Form):
     )
 
 
-def _jobs_for(request: HttpRequest) -> ImportJobQuerySet:
+def _jobs_for(request: AuthenticatedHttpRequest) -> ImportJobQuerySet:
     return ImportJob.objects.visible_to(request.user).select_related("requested_by")
 
 
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest, kind: str) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404()
     if not services.can_import(request.user, kind):
@@ -74,7 +75,7 @@ def import_start(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @require_GET
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=pk)
     template = "exchange/import_job.html"
     if request.htmx:
@@ -87,7 +88,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(_jobs_for(request), pk=pk)
     if job.requested_by_id != request.user.pk and not request.user.is_coordinator:
         raise PermissionDenied()
@@ -106,8 +107,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     if kind not in TEMPLATES:
         raise Http404()
-    header, rows = TEMPLATES[kind]
+    header, rows = TEMPLATES[ImportKind(kind)]
     return exports.spreadsheet_response(f"sjabloon-{kind}", "xlsx", header, rows())

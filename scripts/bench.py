@@ -455,7 +455,7 @@ def build_report_child(report_id: int, output: Path) -> None:
         finally:
             inner.append(time.perf_counter() - begun)
 
-    services.render_pdf = timed_render_pdf  # type: ignore[assignment]
+    services.render_pdf = timed_render_pdf
     started = time.perf_counter()
     report = services.report_build(report_id)
     job_s = time.perf_counter() - started
@@ -466,7 +466,7 @@ def build_report_child(report_id: int, output: Path) -> None:
                 "job_s": job_s,
                 "job_render_s": sum(inner),
                 "pages": report.page_count,
-                "kib": report.size / 1024,
+                "kib": (report.size or 0) / 1024,
                 "unapproved": report.unapproved_fiches,
                 # Linux reports ru_maxrss in KiB.
                 "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -8,6 +8,7 @@ import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from celery import Celery
@@ -29,13 +30,13 @@ from tests.factories import ActionFactory
 pytestmark = pytest.mark.django_db
 
 
-def export(client, kind: str, fmt: str, **params) -> bytes:  # type: ignore[no-untyped-def]
+def export(client, kind: str, fmt: str, **params) -> bytes:
     response = client.get(f"/api/v1/exports/{kind}.{fmt}", params)
     assert response.status_code == 200, response.content[:300]
     return response.content
 
 
-def upload(client, kind: str, name: str, content: bytes, dry_run: bool = True):  # type: ignore[no-untyped-def]
+def upload(client, kind: str, name: str, content: bytes, dry_run: bool = True):
     return client.post(
         f"/api/v1/imports/{kind}/",
         {"file": SimpleUploadedFile(name, content), "dry_run": "true" if dry_run else "false"},
@@ -62,7 +63,7 @@ def to_xlsx(rows: list[list[object]]) -> bytes:
 
 
 @pytest.fixture
-def demo(plan, settings):  # type: ignore[no-untyped-def]
+def demo(plan, settings):
     settings.DEBUG = True
     demo_load(actions=25, seed=3)
     demo_fiches_load(seed=3, today=dt.date(2026, 6, 1))
@@ -231,7 +232,7 @@ def test_only_coordinators_import_actions(client, editor_a, reader, plan):
 
 
 def _value_file(rows: list[list[object]]) -> bytes:
-    header = [
+    header: list[object] = [
         "Actie",
         "Indicator-ID",
         "Indicator",
@@ -246,7 +247,7 @@ def _value_file(rows: list[list[object]]) -> bytes:
 
 
 @pytest.fixture
-def value_setup(plan, coordinator, admin_a, admin_b):  # type: ignore[no-untyped-def]
+def value_setup(plan, coordinator, admin_a, admin_b):
     own = ActionFactory(lead_administration=admin_a)
     other = ActionFactory(lead_administration=admin_b)
     fiche_services.round_open(
@@ -304,7 +305,7 @@ def test_editor_cannot_import_values_into_a_submitted_fiche(client, editor_a, va
         user=editor_a,
         expected_version=fiche.version,
         data={"status_update": "x", "progress_status": "on_track"},
-        values=[fiche_services.IndicatorValueInput(indicator_id=own.pk, value=5)],
+        values=[fiche_services.IndicatorValueInput(indicator_id=own.pk, value=Decimal(5))],
     )
     fiche_services.fiche_submit(fiche=fiche, user=editor_a)
     client.force_login(editor_a)

@@ -10,7 +10,7 @@ from exchange.models import ImportJob, ImportKind
 pytestmark = pytest.mark.django_db
 
 
-def _job(plan, user, name: str) -> ImportJob:  # type: ignore[no-untyped-def]
+def _job(plan, user, name: str) -> ImportJob:
     return ImportJob.objects.create(
         kind=ImportKind.INDICATOR_VALUES,
         plan=plan,
