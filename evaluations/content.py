@@ -15,10 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan.charts import TrendPoint, bar_chart, trend_chart
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from evaluations import selectors
-from evaluations.charts import bar_chart, trend_chart
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
 from fiches.models import Fiche, FicheState, ProgressStatus
 from indicators.models import Indicator, IndicatorValue
@@ -233,14 +233,12 @@ def fiche_content(report: EvaluationReport) -> dict[str, Any]:
             title=row.indicator.name,
             unit=row.indicator.unit,
             points=[
-                selectors.TrendPoint(v.year, v.value)
-                for v in row.values.values()
-                if v.value is not None
+                TrendPoint(v.year, v.value) for v in row.values.values() if v.value is not None
             ],
-            baseline=selectors.TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
+            baseline=TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
             if row.indicator.baseline_value is not None and row.indicator.baseline_year
             else None,
-            target=selectors.TrendPoint(row.indicator.target_year, row.indicator.target_value)
+            target=TrendPoint(row.indicator.target_year, row.indicator.target_value)
             if row.indicator.target_value is not None and row.indicator.target_year
             else None,
         )

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 from simple_history.utils import get_history_manager_for_model
 
+from actionplan.charts import bar_chart
 from actionplan.filters import ActionFilter
 from actionplan.models import (
     Action,
@@ -43,10 +44,10 @@ from actionplan.models import (
 )
 from actionplan.selectors import plan_current
 from evaluations import selectors
-from evaluations.charts import bar_chart
 from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS, AsOf
 from fiches.models import Fiche, ReportingRound, ReviewEvent
 from indicators.models import Indicator, IndicatorValue
+from indicators.selectors import IndicatorTrend, indicator_trends
 
 INDICATORS_PER_PAGE = 12
 PAGE_NUMBERS = frozenset(str(n) for n in range(1, 101))
@@ -125,8 +126,8 @@ class Dashboard:
         return Paginator(indicators, INDICATORS_PER_PAGE).get_page(self.page_number)
 
     @cached_property
-    def trends(self) -> list[selectors.IndicatorTrend]:
-        return selectors.indicator_trends(list(self.trends_page.object_list), self.as_of.year)
+    def trends(self) -> list[IndicatorTrend]:
+        return indicator_trends(list(self.trends_page.object_list), self.as_of.year)
 
 
 def build(params: QueryDict) -> Dashboard:
@@ -342,9 +343,7 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
         ]
     if name == "indicators":
         years = d.years
-        trends = selectors.indicator_trends(
-            list(selectors.quantitative_indicators(d.actions)), d.as_of.year
-        )
+        trends = indicator_trends(list(selectors.quantitative_indicators(d.actions)), d.as_of.year)
         return [
             [
                 _("Actie"),

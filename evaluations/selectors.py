@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -30,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import (
@@ -41,9 +39,8 @@ from actionplan.models import (
     ViolenceForm,
     action_plan_order,
 )
-from evaluations.charts import TrendPoint, trend_chart
 from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator
 
 UNKNOWN = "unknown"
 PROGRESS_COLUMNS: list[tuple[str, Any]] = [
@@ -524,59 +521,7 @@ def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
     )
 
 
-# --- Indicator trends ------------------------------------------------------------------
-
-
-@dataclass
-class IndicatorTrend:
-    indicator: Indicator
-    values: list[IndicatorValue]
-    points: list[TrendPoint]
-    baseline: TrendPoint | None
-    target: TrendPoint | None
-    latest: IndicatorValue | None
-    progress: Decimal | None
-
-    @property
-    def chart(self) -> SafeString:
-        return trend_chart(
-            chart_id=f"trend-{self.indicator.pk}",
-            title=f"{self.indicator.action.code} {self.indicator.name}",
-            unit=self.indicator.unit,
-            points=self.points,
-            baseline=self.baseline,
-            target=self.target,
-        )
-
-
-def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[IndicatorTrend]:
-    """Series per indicator, values up to ``as_of_year``: one query for all values."""
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        indicator__in=[i.pk for i in indicators], year__lte=as_of_year
-    ).order_by("year"):
-        by_indicator[value.indicator_id].append(value)
-    trends = []
-    for indicator in indicators:
-        values = by_indicator.get(indicator.pk, [])
-        numbers = [v for v in values if v.value is not None]
-        latest = numbers[-1] if numbers else None
-        trends.append(
-            IndicatorTrend(
-                indicator=indicator,
-                values=values,
-                points=[TrendPoint(v.year, v.value) for v in numbers],
-                baseline=TrendPoint(indicator.baseline_year, indicator.baseline_value)
-                if indicator.baseline_value is not None and indicator.baseline_year
-                else None,
-                target=TrendPoint(indicator.target_year, indicator.target_value)
-                if indicator.target_value is not None and indicator.target_year
-                else None,
-                latest=latest,
-                progress=indicator.progress(latest.value if latest else None),
-            )
-        )
-    return trends
+# --- Indicators ------------------------------------------------------------------------
 
 
 def quantitative_indicators(actions: QuerySet[Action]) -> QuerySet[Indicator]:
