@@ -11,8 +11,9 @@ from rest_framework.routers import DefaultRouter
 from actionplan import api, exchange_views, views
 from actionplan.exchange_api import ExportView, ImportView
 from actionplan.exchange_api import register as register_imports
-from evaluations.api import StatsView
-from evaluations.api import register as register_reports
+from evaluations.dashboard.api import StatsView
+from evaluations.reports import views as report_views
+from evaluations.reports.api import register as register_reports
 from fiches.api import register as register_fiches
 from indicators.api import register as register_indicators
 
@@ -50,7 +51,10 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),
     path("fiches/", include("fiches.urls")),
-    path("", include("evaluations.urls")),
+    path("dashboard/", include("evaluations.dashboard.urls")),
+    path("reports/", include("evaluations.reports.urls")),
+    # The PDF of one fiche is asked for at the fiche's address; the reports side makes it.
+    path("fiches/<int:pk>/pdf/", report_views.fiche_pdf, name="fiche-pdf"),
     path("", include("indicators.urls")),
     path("healthz", views.healthz, name="healthz"),
     path(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from evaluations import services
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus
+from evaluations.reports import build, services
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_a_report_that_is_not_done_cannot_be_downloaded(plan, reader):
 
 def test_a_finished_report_downloads_as_pdf(plan, coordinator, reader):
     ActionFactory(title="Actie in het API-rapport")
-    report = services.report_build(queued(plan, coordinator).pk)
+    report = build.report_build(queued(plan, coordinator).pk)
     assert report.status == ReportStatus.DONE, report.error
 
     detail = api(reader).get(f"/api/v1/reports/{report.pk}/").json()

@@ -28,9 +28,10 @@ from pypdf import PdfReader
 from actionplan.celery import app
 from actionplan.demo import demo_load
 from actionplan.models import Action, Administration, Plan, Role, StrategicGoal, User
-from evaluations import services
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus
-from evaluations.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
+from evaluations.reports import build as report_jobs
+from evaluations.reports import narratives, services
+from evaluations.reports.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
 from fiches.models import Fiche
 from fiches.services import fiche_approve, fiche_save, fiche_submit, round_open
 from tests.factories import UserFactory
@@ -110,7 +111,7 @@ def scenario(plan, coordinator) -> Scenario:  # type: ignore[no-untyped-def]
     for fiche in others:
         _approve(fiche, approved_text(fiche.action.code), coordinator)
     goals = StrategicGoal.objects.filter(plan=plan).order_by("number")
-    services.narrative_save(
+    narratives.narrative_save(
         plan=plan,
         kind=ReportKind.INTERIM,
         year=YEAR,
@@ -303,7 +304,7 @@ def test_a_failed_report_says_why_and_succeeds_when_retried(scenario, client, mo
 
     with worker():
         # The edge: WeasyPrint itself falls over.
-        monkeypatch.setattr(services, "render_pdf", crash)
+        monkeypatch.setattr(report_jobs, "render_pdf", crash)
         first = wait_for(request(scenario))
         second = wait_for(request(scenario))
         monkeypatch.undo()
@@ -343,13 +344,13 @@ def build(scenario: Scenario, kind: str = ReportKind.INTERIM) -> EvaluationRepor
     report = services.report_request(
         plan=scenario.plan, kind=kind, year=YEAR, user=scenario.coordinator, enqueue=False
     )
-    return services.report_build(report.pk)
+    return report_jobs.report_build(report.pk)
 
 
 @pytest.mark.django_db
 def test_only_the_final_report_has_an_impact_analysis(scenario):
     goal = StrategicGoal.objects.get(plan=scenario.plan, number=2)
-    services.narrative_save(
+    narratives.narrative_save(
         plan=scenario.plan,
         kind=ReportKind.FINAL,
         year=YEAR,
@@ -375,7 +376,7 @@ def test_user_text_is_escaped_and_the_renderer_fetches_nothing_from_it(scenario)
     report = services.report_request(
         plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
     )
-    html = services.render_report_html(report)
+    html = report_jobs.render_report_html(report)
     assert "&lt;b&gt;vet&lt;/b&gt;" in html
     assert "<style>body{display:none}</style>" not in html
     assert '<img src="file:///etc/passwd">' not in html
@@ -420,7 +421,7 @@ def test_progress_is_written_when_it_changes_not_for_every_page(scenario):
     )
     steps: list[str] = []
     with CaptureQueriesContext(connection) as queries:
-        built = services.report_build(report.pk)
+        built = report_jobs.report_build(report.pk)
     assert built.status == ReportStatus.DONE, built.error
     table = EvaluationReport._meta.db_table
     for query in queries.captured_queries:
@@ -436,7 +437,7 @@ def test_building_a_finished_report_again_changes_nothing(scenario):
     before = (report.file.name, report.sha256, report.finished_at, report.attempts)
     data = pdf_bytes(report)
 
-    again = services.report_build(report.pk)
+    again = report_jobs.report_build(report.pk)
 
     again.refresh_from_db()
     assert (again.file.name, again.sha256, again.finished_at, again.attempts) == before
@@ -592,7 +593,7 @@ def test_the_lead_editor_makes_a_pdf_of_a_fiche(client, scenario):
     assert response.status_code == 302
     report = EvaluationReport.objects.get()
     assert (report.kind, report.fiche_id, report.requested_by) == ("fiche", fiche.pk, editor)
-    report = services.report_build(report.pk)
+    report = report_jobs.report_build(report.pk)
     assert report.status == ReportStatus.DONE, report.error
     pdf = read_pdf(pdf_bytes(report))
     assert f"Actiefiche {fiche.action.code} · {YEAR}" in pdf.all

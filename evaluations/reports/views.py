@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actionplan.models import StrategicGoal
 from actionplan.selectors import plan_current
-from evaluations import services
-from evaluations.forms import NarrativeForm, ReportRequestForm
 from evaluations.models import EvaluationReport, Narrative, ReportKind, ReportStatus
+from evaluations.reports import narratives, services
+from evaluations.reports.forms import NarrativeForm, ReportRequestForm
 from fiches.models import Fiche
 
 
@@ -43,7 +43,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 _("%(report)s is aangevraagd; het wordt nu opgemaakt.")
                 % {"report": report.get_kind_display().capitalize()},
             )
-            return redirect("evaluations:reports")
+            return redirect("reports:reports")
     services.reports_mark_stale()
     page = Paginator(_reports(request).exclude(kind=ReportKind.FICHE), 25).get_page(
         request.GET.get("page")
@@ -94,7 +94,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Het rapport wordt opnieuw opgemaakt."))
     if report.fiche_id:
         return redirect("fiches:detail", pk=report.fiche_id)
-    return redirect("evaluations:reports")
+    return redirect("reports:reports")
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,7 +125,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.narrative_save(
+            narratives.narrative_save(
                 plan=plan,
                 kind=kind,
                 year=year,
@@ -138,7 +138,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 },
                 findings=form.findings(),
             )
-        except services.NarrativeConflict as exc:
+        except narratives.NarrativeConflict as exc:
             conflict = exc.current
             data = request.POST.copy()
             data["version"] = str(conflict.version)
@@ -146,7 +146,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
             form.is_valid()
         else:
             messages.success(request, _("De evaluatieteksten zijn bewaard."))
-            return redirect("evaluations:reports")
+            return redirect("reports:reports")
     kind_label = dict(ReportKind.choices)[kind]
     return render(
         request,

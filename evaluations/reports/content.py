@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from actionplan.charts import TrendPoint, bar_chart, trend_chart
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
-from evaluations import selectors
+from evaluations.dashboard import selectors
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
 from fiches.models import Fiche, FicheState, ProgressStatus
 from indicators.models import Indicator, IndicatorValue
