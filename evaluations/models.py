@@ -105,9 +105,6 @@ class ReportQuerySet(models.QuerySet["EvaluationReport"]):
             return self.none()
         return self
 
-    def in_progress(self) -> ReportQuerySet:
-        return self.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
-
 
 class EvaluationReport(models.Model):
     """One generated PDF. A finished report never changes; generating again makes a new one."""

@@ -39,7 +39,7 @@ from actionplan.models import (
     ViolenceForm,
     action_plan_order,
 )
-from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
+from fiches.models import Fiche, FicheQuerySet, FicheState, ProgressStatus, ReportingRound
 from indicators.models import Indicator
 
 UNKNOWN = "unknown"
@@ -158,15 +158,12 @@ def completion(
 
 
 def with_progress(actions: QuerySet[Action], as_of: AsOf) -> QuerySet[Action]:
-    """Annotate ``progress``: the status of the latest approved fiche up to the year, or
-    ``unknown``. That fiche is the one approved fiche with a year up to ``as_of.year`` that
-    no later approved fiche up to that year supersedes (``Fiche.superseded_in``), so this
-    is one outer join rather than a lookup per action."""
-    year = as_of.year
+    """Annotate ``progress``: the status of the current approved fiche as of the year
+    (``FicheQuerySet.approved_as_of``), or ``unknown``. At most one fiche per action meets
+    that condition, so this is one outer join rather than a lookup per action."""
     current = FilteredRelation(
         "fiches",
-        condition=Q(fiches__state=FicheState.APPROVED, fiches__year__lte=year)
-        & (Q(fiches__superseded_in__isnull=True) | Q(fiches__superseded_in__gt=year)),
+        condition=FicheQuerySet.approved_as_of_condition(as_of.year, prefix="fiches__"),
     )
     return actions.annotate(current_fiche=current).annotate(
         progress=Coalesce(F("current_fiche__progress_status"), Value(UNKNOWN))

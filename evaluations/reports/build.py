@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
@@ -22,7 +21,6 @@ from evaluations.models import EvaluationReport, ReportKind, ReportStatus
 from evaluations.reports.content import fiche_content, report_content
 from evaluations.reports.pdf import render_pdf
 from evaluations.reports.services import report_fail
-from fiches.models import Fiche
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +46,16 @@ def _progress(report: EvaluationReport, percent: int, step: str) -> None:
 
 def render_report_html(report: EvaluationReport) -> str:
     """The report's HTML: the same for the job, the command line and the benchmark."""
+    return _render(report)[0]
+
+
+def _render(report: EvaluationReport) -> tuple[str, int | None]:
+    """The HTML and, for an evaluation, its number of unapproved fiches (counted once, in
+    the content, and stored on the row)."""
     if report.kind == ReportKind.FICHE:
-        return render_to_string("evaluations/pdf/fiche.html", fiche_content(report))
-    return render_to_string("evaluations/pdf/report.html", {"c": report_content(report)})
+        return render_to_string("evaluations/pdf/fiche.html", fiche_content(report)), None
+    content = report_content(report)
+    return render_to_string("evaluations/pdf/report.html", {"c": content}), content.unapproved
 
 
 def report_build(report_id: int) -> EvaluationReport:
@@ -71,9 +76,7 @@ def report_build(report_id: int) -> EvaluationReport:
         report.step = _("gegevens laden")
         report.save()
     try:
-        html = render_report_html(report)
-        if report.kind != ReportKind.FICHE:
-            report.unapproved_fiches = _unapproved(report)
+        html, report.unapproved_fiches = _render(report)
         _progress(report, 20, _("opmaak voorbereiden"))
         result = render_pdf(
             html, on_progress=lambda f: _progress(report, 20 + int(f * 70), _("PDF opmaken"))
@@ -97,20 +100,8 @@ def report_build(report_id: int) -> EvaluationReport:
     return report
 
 
-def _unapproved(report: EvaluationReport) -> int:
-    return (
-        Fiche.objects.filter(action__plan=report.plan, year__lte=report.year)
-        .exclude(state="approved")
-        .count()
-    )
-
-
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, SoftTimeLimitExceeded):
         return _("de tijdslimiet werd overschreden")
     text = str(exc) or type(exc).__name__
     return text[:500]
-
-
-def report_payload(report: EvaluationReport) -> dict[str, Any]:
-    return {"id": report.pk, "status": report.status, "progress": report.progress}

@@ -20,7 +20,8 @@ from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from evaluations.dashboard import selectors
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
-from fiches.models import Fiche, FicheState, ProgressStatus
+from evaluations.reports.narratives import narrative_with_findings
+from fiches.models import Fiche, ProgressStatus
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -30,9 +31,6 @@ class IndicatorRow:
     values: dict[int, IndicatorValue]
     latest: IndicatorValue | None
     progress: Decimal | None
-
-    def value_for(self, year: int) -> IndicatorValue | None:
-        return self.values.get(year)
 
 
 @dataclass
@@ -101,24 +99,12 @@ def report_content(report: EvaluationReport) -> ReportContent:
     year = report.year
     actions = list(actions_with_relations(Action.objects.for_plan(plan)).in_plan_order())
     action_ids = [a.pk for a in actions]
-    fiches: dict[int, Fiche] = {}
-    for fiche in Fiche.objects.filter(
-        action__in=action_ids, state=FicheState.APPROVED, year__lte=year
-    ).order_by("action_id", "-year"):
-        fiches.setdefault(fiche.action_id, fiche)
-    unapproved = (
-        Fiche.objects.filter(action__in=action_ids, year__lte=year)
-        .exclude(state=FicheState.APPROVED)
-        .count()
-    )
+    fiches = {f.action_id: f for f in Fiche.objects.for_plan(plan).approved_as_of(year)}
+    unapproved = Fiche.objects.for_plan(plan).unapproved_up_to(year).count()
     rows = _indicator_rows(action_ids, year)
     adjustments = _adjustments(action_ids, plan)
 
-    narrative = (
-        Narrative.objects.filter(plan=plan, kind=report.kind, year=year)
-        .prefetch_related("findings")
-        .first()
-    )
+    narrative = narrative_with_findings(plan=plan, kind=report.kind, year=year)
     findings = {f.strategic_goal_id: f for f in narrative.findings.all()} if narrative else {}
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
     sections = {g.pk: StrategicSection(g, findings.get(g.pk)) for g in goals}

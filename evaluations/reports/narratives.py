@@ -14,6 +14,16 @@ from evaluations.models import Finding, Narrative
 from evaluations.reports.services import check_kind_year
 
 
+def narrative_with_findings(*, plan: Plan, kind: str, year: int) -> Narrative | None:
+    """The coordinator's texts of one evaluation with their findings per strategic goal:
+    the one way pages and reports load them (two queries)."""
+    return (
+        Narrative.objects.filter(plan=plan, kind=kind, year=year)
+        .prefetch_related("findings")
+        .first()
+    )
+
+
 class NarrativeConflict(Exception):
     def __init__(self, current: Narrative) -> None:
         super().__init__(_("Iemand anders heeft deze tekst intussen gewijzigd."))

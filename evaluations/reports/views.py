@@ -105,11 +105,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     if kind not in services.EVALUATION_KINDS or year not in plan.years:
         raise Http404(_("Onbekende evaluatie."))
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
-    narrative = (
-        Narrative.objects.filter(plan=plan, kind=kind, year=year)
-        .prefetch_related("findings")
-        .first()
-    )
+    narrative = narratives.narrative_with_findings(plan=plan, kind=kind, year=year)
     final = kind == ReportKind.FINAL
     initial: dict = {"version": narrative.version if narrative else 1}
     if narrative:
