@@ -44,7 +44,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 % {"report": report.get_kind_display().capitalize()},
             )
             return redirect("reports:reports")
-    services.reports_mark_stale()
     page = Paginator(_reports(request).exclude(kind=ReportKind.FICHE), 25).get_page(
         request.GET.get("page")
     )

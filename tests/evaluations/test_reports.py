@@ -28,10 +28,11 @@ from pypdf import PdfReader
 from actionplan.celery import app
 from actionplan.demo import demo_load
 from actionplan.models import Action, Administration, Plan, Role, StrategicGoal, User
-from evaluations.models import EvaluationReport, ReportKind, ReportStatus
+from evaluations.models import EvaluationReport, ReportKind, ReportStatus, stale_after
 from evaluations.reports import build as report_jobs
 from evaluations.reports import narratives, services
 from evaluations.reports.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
+from evaluations.tasks import mark_stale_reports
 from fiches.models import Fiche
 from fiches.services import fiche_approve, fiche_save, fiche_submit, round_open
 from tests.factories import UserFactory
@@ -446,7 +447,7 @@ def test_building_a_finished_report_again_changes_nothing(scenario):
 
 
 @pytest.mark.django_db
-def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenario, client):
+def test_a_report_whose_worker_died_shows_as_failed_and_the_beat_task_marks_it(scenario, client):
     dead, alive = (
         services.report_request(
             plan=scenario.plan,
@@ -460,7 +461,7 @@ def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenari
     now = timezone.now()
     EvaluationReport.objects.filter(pk=dead.pk).update(
         status=ReportStatus.RUNNING,
-        heartbeat_at=now - services.stale_after() - dt.timedelta(seconds=5),
+        heartbeat_at=now - stale_after() - dt.timedelta(seconds=5),
     )
     EvaluationReport.objects.filter(pk=alive.pk).update(
         status=ReportStatus.RUNNING, heartbeat_at=now - dt.timedelta(seconds=30)
@@ -470,6 +471,12 @@ def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenari
     response = client.get("/reports/")
 
     assert response.status_code == 200
+    assert "De worker stopte tijdens het opmaken" in response.text
+    dead.refresh_from_db()
+    assert dead.status == ReportStatus.RUNNING  # reading the list writes nothing
+
+    assert mark_stale_reports() == 1  # the beat task
+
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert dead.status == ReportStatus.FAILED
@@ -496,6 +503,12 @@ def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, setting
     )
     client.force_login(UserFactory(role=Role.READER))
     response = client.get("/reports/")
+    assert "Opnieuw proberen" in response.text
+    assert "Geen worker nam dit rapport op binnen 60 minuten." in response.text
+    assert EvaluationReport.objects.get(pk=waiting.pk).status == ReportStatus.QUEUED
+
+    mark_stale_reports()
+
     waiting.refresh_from_db()
     fresh.refresh_from_db()
     assert waiting.status == ReportStatus.FAILED
@@ -640,3 +653,32 @@ def test_build_report_writes_the_pdf_and_prints_its_pages(scenario, tmp_path):
     assert hashlib.sha256(data).hexdigest() in stdout.getvalue()
     report = EvaluationReport.objects.get()
     assert (report.status, report.page_count, report.requested_by) == ("done", pages, None)
+
+
+@pytest.mark.django_db
+def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
+    scenario, client, django_capture_on_commit_callbacks
+):
+    dead = services.report_request(
+        plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
+    )
+    EvaluationReport.objects.filter(pk=dead.pk).update(
+        status=ReportStatus.RUNNING,
+        heartbeat_at=timezone.now() - stale_after() - dt.timedelta(seconds=5),
+    )
+    client.force_login(scenario.coordinator)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(f"/reports/{dead.pk}/opnieuw/")
+
+    assert response.status_code == 302
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == (ReportStatus.QUEUED, "")
+    reasons = [h.history_change_reason or "" for h in dead.history.order_by("history_date")]
+    assert any(r.startswith("De worker stopte") for r in reasons)
+    assert len(callbacks) == 1
+
+
+def test_the_beat_marks_stale_reports_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["mark-stale-reports"]
+    assert (entry["task"], entry["schedule"]) == ("evaluations.tasks.mark_stale_reports", 60.0)
