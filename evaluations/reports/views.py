@@ -157,6 +157,23 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     )
 
 
+FICHE_PDFS_SHOWN = 5
+
+
+@require_GET
+def fiche_pdfs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The latest PDFs of one fiche: a partial that the fiche page loads with htmx."""
+    fiche = get_object_or_404(
+        Fiche.objects.visible_to(request.user).with_permissions(request.user).only("pk"), pk=pk
+    )
+    reports = list(_reports(request).filter(fiche=fiche)[:FICHE_PDFS_SHOWN])
+    return render(
+        request,
+        "evaluations/reports/partials/fiche_pdfs.html",
+        {"fiche": fiche, "reports": reports, "can_pdf": fiche.can_pdf},
+    )
+
+
 @require_POST
 def fiche_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(
