@@ -454,7 +454,7 @@ def build_report_child(report_id: int, output: Path) -> None:
         finally:
             inner.append(time.perf_counter() - begun)
 
-    build.render_pdf = timed_render_pdf  # type: ignore[assignment]
+    build.render_pdf = timed_render_pdf
     started = time.perf_counter()
     report = build.report_build(report_id)
     job_s = time.perf_counter() - started

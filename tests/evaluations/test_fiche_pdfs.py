@@ -36,9 +36,9 @@ def url(pk: int) -> str:
     return f"/reports/fiches/{pk}/pdfs/"
 
 
-def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(
+def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(  # type: ignore[no-untyped-def]
     client, fiche, editor_a, editor_b, django_assert_num_queries
-):
+) -> None:
     report = pdf_of(fiche, editor_a)
     client.force_login(editor_b)  # another administration: reads every fiche, may not make one
     # session, user, the fiche (with can_pdf), its latest PDFs (with requester and action)
@@ -49,24 +49,32 @@ def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(
     assert "<html" not in response.text  # a partial, not a page
 
 
-def test_a_fiche_without_pdfs_says_so_to_who_cannot_make_one(client, fiche, editor_b):
+def test_a_fiche_without_pdfs_says_so_to_who_cannot_make_one(  # type: ignore[no-untyped-def]
+    client, fiche, editor_b
+) -> None:
     client.force_login(editor_b)
     assert "Nog geen PDF van deze fiche." in client.get(url(fiche.pk)).text
 
 
-def test_an_unknown_fiche_answers_404(client, fiche, editor_a):
+def test_an_unknown_fiche_answers_404(  # type: ignore[no-untyped-def]
+    client, fiche, editor_a
+) -> None:
     client.force_login(editor_a)
     assert client.get(url(fiche.pk + 1000)).status_code == 404
 
 
-def test_anonymous_visitors_get_no_pdfs(client, fiche, editor_a):
+def test_anonymous_visitors_get_no_pdfs(  # type: ignore[no-untyped-def]
+    client, fiche, editor_a
+) -> None:
     pdf_of(fiche, editor_a)
     response = client.get(url(fiche.pk))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_fiche_page_loads_the_list_from_the_reports_side(client, fiche, editor_a):
+def test_the_fiche_page_loads_the_list_from_the_reports_side(  # type: ignore[no-untyped-def]
+    client, fiche, editor_a
+) -> None:
     client.force_login(editor_a)
     response = client.get(f"/fiches/{fiche.pk}/")
     assert f'hx-get="{url(fiche.pk)}"' in response.text

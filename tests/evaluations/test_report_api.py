@@ -167,7 +167,9 @@ def test_a_token_holder_follows_a_report(plan, coordinator):
     assert followed.json()["status"] == "queued"
 
 
-def test_a_report_whose_worker_died_reads_as_failed_without_a_write(plan, reader, settings):
+def test_a_report_whose_worker_died_reads_as_failed_without_a_write(  # type: ignore[no-untyped-def]
+    plan, reader, settings
+) -> None:
     report = queued(plan)
     EvaluationReport.objects.filter(pk=report.pk).update(
         requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)

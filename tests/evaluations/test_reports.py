@@ -656,9 +656,9 @@ def test_build_report_writes_the_pdf_and_prints_its_pages(scenario, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
+def test_a_dead_report_is_retried_before_the_beat_task_marks_it(  # type: ignore[no-untyped-def]
     scenario, client, django_capture_on_commit_callbacks
-):
+) -> None:
     dead = services.report_request(
         plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
     )
@@ -679,6 +679,8 @@ def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
     assert len(callbacks) == 1
 
 
-def test_the_beat_marks_stale_reports_every_minute(settings):
+def test_the_beat_marks_stale_reports_every_minute(  # type: ignore[no-untyped-def]
+    settings,
+) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["mark-stale-reports"]
     assert (entry["task"], entry["schedule"]) == ("evaluations.tasks.mark_stale_reports", 60.0)

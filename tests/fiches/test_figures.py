@@ -13,7 +13,9 @@ from fiches.models import Fiche, FicheState
 pytestmark = pytest.mark.django_db
 
 
-def test_approved_as_of_is_the_newest_approved_fiche_per_action_up_to_the_year(plan):
+def test_approved_as_of_is_each_actions_newest_approved_fiche_up_to_the_year(  # type: ignore[no-untyped-def]
+    plan,
+) -> None:
     demo_load(actions=40, seed=3)
     demo_fiches_load(seed=3, today=dt.date(2027, 6, 1))
     approved = Fiche.objects.filter(state=FicheState.APPROVED).order_by("year")
@@ -25,7 +27,9 @@ def test_approved_as_of_is_the_newest_approved_fiche_per_action_up_to_the_year(p
         assert dict(current) == newest
 
 
-def test_unapproved_up_to_counts_the_plans_fiches_that_do_not_count(plan):
+def test_unapproved_up_to_counts_the_plans_fiches_that_do_not_count(  # type: ignore[no-untyped-def]
+    plan,
+) -> None:
     demo_load(actions=20, seed=4)
     demo_fiches_load(seed=4, today=dt.date(2027, 6, 1))
     for year in (2025, 2026, 2027):
