@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 # (url name, label, who sees it: "all" or "coordinator")
 NAVIGATION = [
-    ("evaluations:dashboard", _("Dashboard"), "all"),
+    ("dashboard:dashboard", _("Dashboard"), "all"),
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),
-    ("evaluations:reports", _("Rapporten"), "all"),
+    ("reports:reports", _("Rapporten"), "all"),
 ]
 
 

@@ -282,7 +282,8 @@ REPORT_SOFT_TIME_LIMIT: int = env_int("REPORT_SOFT_TIME_LIMIT", 540)
 REPORT_TIME_LIMIT: int = env_int("REPORT_TIME_LIMIT", 600)
 REPORT_QUEUE_TIMEOUT: int = env_int("REPORT_QUEUE_TIMEOUT", 3600)
 CELERY_BEAT_SCHEDULE = {
-    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 300.0},
+    # Reads never write: dead report jobs are marked failed here (pages show them so already).
+    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 60.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
 

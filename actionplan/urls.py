@@ -9,8 +9,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from actionplan import api, views
-from evaluations.api import StatsView
-from evaluations.api import register as register_reports
+from evaluations.dashboard.api import StatsView
+from evaluations.reports import views as report_views
+from evaluations.reports.api import register as register_reports
 from exchange.api import register as register_imports
 from exchange.urls import api_urlpatterns as exchange_api_urls
 from fiches.api import register as register_fiches
@@ -42,7 +43,10 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/
     path("fiches/", include("fiches.urls")),
-    path("", include("evaluations.urls")),  # evaluations: /dashboard/, /reports/
+    path("dashboard/", include("evaluations.dashboard.urls")),  # evaluations: dashboard
+    path("reports/", include("evaluations.reports.urls")),  # evaluations: reports
+    # The PDF of one fiche is asked for at the fiche's address; the reports side makes it.
+    path("fiches/<int:pk>/pdf/", report_views.fiche_pdf, name="fiche-pdf"),
     path("", include("indicators.urls")),  # indicators: /acties/<id>/indicatoren/
     path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
     path("healthz", views.healthz, name="healthz"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
@@ -98,6 +101,16 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("mislukt")
 
 
+def stale_after() -> dt.timedelta:
+    """A running report without a sign of life for longer than the hard limit is dead."""
+    return dt.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+
+
+def queue_timeout() -> dt.timedelta:
+    """A report that no worker picked up within this time will not be built."""
+    return dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT)
+
+
 class ReportQuerySet(models.QuerySet["EvaluationReport"]):
     def visible_to(self, user: object) -> ReportQuerySet:
         """Every internal user sees the evaluation reports; fiche PDFs too (all read all)."""
@@ -105,8 +118,13 @@ class ReportQuerySet(models.QuerySet["EvaluationReport"]):
             return self.none()
         return self
 
-    def in_progress(self) -> ReportQuerySet:
-        return self.filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
+    def stale(self, now: dt.datetime) -> ReportQuerySet:
+        """Reports whose job is dead but whose row still says queued or running (see
+        ``EvaluationReport.stale_reason``)."""
+        return self.filter(
+            Q(status=ReportStatus.QUEUED, requested_at__lt=now - queue_timeout())
+            | Q(status=ReportStatus.RUNNING, heartbeat_at__lt=now - stale_after())
+        )
 
 
 class EvaluationReport(models.Model):
@@ -174,6 +192,45 @@ class EvaluationReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def stale_reason(self) -> str:
+        """Why this report will not finish although its row says queued or running; empty
+        while it may. The beat task ``evaluations.tasks.mark_stale_reports`` writes it on the
+        row; until then pages and the API show it from here, without writing."""
+        now = timezone.now()
+        if self.status == ReportStatus.QUEUED and self.requested_at < now - queue_timeout():
+            return gettext(
+                "Geen worker nam dit rapport op binnen %(m)s minuten. Controleer of de "
+                "worker draait en start het rapport opnieuw."
+            ) % {"m": settings.REPORT_QUEUE_TIMEOUT // 60}
+        if (
+            self.status == ReportStatus.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < now - stale_after()
+        ):
+            return gettext(
+                "De worker stopte tijdens het opmaken (geen teken van leven sinds "
+                "%(t)s). Start het rapport opnieuw."
+            ) % {"t": timezone.localtime(self.heartbeat_at).strftime("%d-%m-%Y %H:%M")}
+        return ""
+
+    @property
+    def shown_status(self) -> str:
+        """The status as users see it: a dead job shows as failed before the row says so."""
+        return ReportStatus.FAILED if self.stale_reason else self.status
+
+    @property
+    def shown_status_display(self) -> str:
+        return str(ReportStatus(self.shown_status).label)
+
+    @property
+    def shown_error(self) -> str:
+        return self.stale_reason or self.error
+
+    @property
+    def shown_finished(self) -> bool:
+        return self.shown_status in (ReportStatus.DONE, ReportStatus.FAILED)
 
     @property
     def filename(self) -> str:

@@ -1,11 +1,15 @@
-"""Celery jobs of the evaluation reports: thin, idempotent, with time limits."""
+"""Celery jobs of the evaluation reports: thin, idempotent, with time limits.
+
+The requesting services send ``evaluations.tasks.build_report`` by name; the work itself is
+``evaluations.reports.build``.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
 
-from evaluations import services
+from evaluations.reports import build, services
 
 
 @shared_task(
@@ -17,7 +21,7 @@ from evaluations import services
 def build_report(report_id: int) -> None:
     """Build one report; its row says how it went (status, progress, file or error)."""
     try:
-        services.report_build(report_id)
+        build.report_build(report_id)
     except Exception:
         # The reason is on the row; the exception is not retried automatically: the
         # coordinator decides with the retry button.

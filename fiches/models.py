@@ -115,6 +115,28 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
     def for_year(self, year: int) -> FicheQuerySet:
         return self.filter(year=year)
 
+    def for_plan(self, plan: Plan) -> FicheQuerySet:
+        return self.filter(action__plan=plan)
+
+    @staticmethod
+    def approved_as_of_condition(year: int, prefix: str = "") -> Q:
+        """The one definition of "the current approved fiche as of ``year``": approved, of
+        ``year`` or before, and not superseded by a later approved fiche up to ``year``
+        (``superseded_in``, kept by ``fiches.services.supersession_refresh``). ``prefix``
+        reaches the fiches through a relation, e.g. ``"fiches__"`` from actions."""
+        return Q(**{f"{prefix}state": FicheState.APPROVED, f"{prefix}year__lte": year}) & (
+            Q(**{f"{prefix}superseded_in__isnull": True})
+            | Q(**{f"{prefix}superseded_in__gt": year})
+        )
+
+    def approved_as_of(self, year: int) -> FicheQuerySet:
+        """Per action at most one fiche: the current approved one as of ``year``."""
+        return self.filter(self.approved_as_of_condition(year))
+
+    def unapproved_up_to(self, year: int) -> FicheQuerySet:
+        """Fiches of ``year`` or before that are not approved (and so do not count)."""
+        return self.filter(year__lte=year).exclude(state=FicheState.APPROVED)
+
     def visible_to(self, user: User) -> FicheQuerySet:
         """Every internal user reads every fiche; anonymous visitors none."""
         if not user.is_authenticated or not user.is_active:
@@ -166,6 +188,11 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         """Co-lead administrations add their contribution while the fiche is editable."""
         return Q(state__in=EDITABLE_STATES) & FicheQuerySet.co_lead_condition(user)
 
+    @staticmethod
+    def pdf_condition(user: User) -> Q:
+        """Authors and co-leads make a PDF of the fiche (reports.services.fiche_pdf_request)."""
+        return FicheQuerySet.author_condition(user) | FicheQuerySet.co_lead_condition(user)
+
     def with_permissions(self, user: User) -> FicheQuerySet:
         """Annotate ``can_edit``, ``can_contribute`` and ``can_review`` for ``user``."""
         return self.annotate(
@@ -176,11 +203,7 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
                 self.contribute_condition(user), output_field=models.BooleanField()
             ),
             can_review=Value(bool(getattr(user, "is_coordinator", False))),
-            # Authors and co-leads may make a PDF of the fiche (evaluations.services).
-            can_pdf=ExpressionWrapper(
-                self.author_condition(user) | self.co_lead_condition(user),
-                output_field=models.BooleanField(),
-            ),
+            can_pdf=ExpressionWrapper(self.pdf_condition(user), output_field=models.BooleanField()),
         )
 
 

@@ -19,7 +19,6 @@ from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
 from actionplan.selectors import plan_current
-from evaluations.models import EvaluationReport
 from fiches import selectors, services
 from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
@@ -137,11 +136,6 @@ def _render_fiche(
             for admin in page.my_co_lead_administrations
         ],
         "reason_form": ReasonForm(),
-        "fiche_reports": list(
-            EvaluationReport.objects.filter(fiche=fiche).select_related(
-                "requested_by", "fiche__action"
-            )[:5]
-        ),
         "days_left": fiche.days_left(fiche.round.deadline),
         "missing": (
             services.fiche_missing_for_submit(fiche, page.indicators, page.values)

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import selectors as plan_selectors
 from actionplan.http import AuthenticatedHttpRequest
-from evaluations.selectors import indicator_trends
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
+from indicators.selectors import indicator_trends
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
 
 

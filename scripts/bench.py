@@ -11,7 +11,7 @@ after any change to the data) and cached (every later view until the next change
 cache is the process's memory here, Redis in production adds a round trip to the cached view.
 
 The report benchmark loads 200 actions the same way, then runs the worker's job
-(``services.report_build``) on a requested interim 2027 report in a process of its own,
+(``build.report_build``) on a requested interim 2027 report in a process of its own,
 timing it and taking that process's peak memory, and renders the same HTML with
 ``render_pdf`` alone in another fresh process: the ratio is what the job adds to WeasyPrint.
 Both run twice, alternating, and the best of each counts, as the machine's speed drifts.
@@ -182,7 +182,7 @@ def print_report(r: dict[str, Any]) -> int:
     ratio = r["job_s"] / r["weasyprint_s"]
     ratio_ok, time_ok = ratio < TARGET_RATIO, r["job_s"] < TARGET_REPORT_S
     print(
-        f"  job (services.report_build, own process) {r['job_s']:>7.2f} s   "
+        f"  job (build.report_build, own process)    {r['job_s']:>7.2f} s   "
         f"target < {TARGET_REPORT_S:.0f} s: {'ok' if time_ok else 'MISSED'}\n"
         f"  WeasyPrint alone (render_pdf, same HTML)  {r['weasyprint_s']:>7.2f} s   "
         f"(best of {REPORT_ROUNDS} each, alternating)\n"
@@ -369,9 +369,9 @@ def report_child(output: Path) -> None:
     setup_django()
 
     from actionplan.selectors import plan_current
-    from evaluations import services
     from evaluations.models import EvaluationReport, ReportStatus
-    from evaluations.pdf import render_pdf
+    from evaluations.reports import build, services
+    from evaluations.reports.pdf import render_pdf
 
     load(REPORT_ACTIONS)
     report = services.report_request(
@@ -404,7 +404,7 @@ def report_child(output: Path) -> None:
         import pstats
 
         report.refresh_from_db()
-        html = services.render_report_html(report)
+        html = build.render_report_html(report)
         profiler = cProfile.Profile()
         profiler.runcall(render_pdf, html)
         stream = io.StringIO()
@@ -418,11 +418,11 @@ def render_report_child(report_id: int, output: Path) -> None:
     """WeasyPrint alone on the report's HTML, in a process of its own."""
     setup_django()
 
-    from evaluations import services
     from evaluations.models import EvaluationReport
-    from evaluations.pdf import render_pdf
+    from evaluations.reports import build
+    from evaluations.reports.pdf import render_pdf
 
-    html = services.render_report_html(EvaluationReport.objects.get(pk=report_id))
+    html = build.render_report_html(EvaluationReport.objects.get(pk=report_id))
     started = time.perf_counter()
     result = render_pdf(html)
     output.write_text(
@@ -441,12 +441,12 @@ def build_report_child(report_id: int, output: Path) -> None:
 
     setup_django()
 
-    from evaluations import services
+    from evaluations.reports import build
 
     # Time WeasyPrint inside the job as well: the same process and moment as the job, so
     # the job's own overhead shows even when a loaded machine makes the runs differ.
     inner: list[float] = []
-    render_pdf = services.render_pdf
+    render_pdf = build.render_pdf
 
     def timed_render_pdf(*args: Any, **kwargs: Any) -> Any:
         begun = time.perf_counter()
@@ -455,9 +455,9 @@ def build_report_child(report_id: int, output: Path) -> None:
         finally:
             inner.append(time.perf_counter() - begun)
 
-    services.render_pdf = timed_render_pdf
+    build.render_pdf = timed_render_pdf
     started = time.perf_counter()
-    report = services.report_build(report_id)
+    report = build.report_build(report_id)
     job_s = time.perf_counter() - started
     assert report.status == "done", report.error
     output.write_text(

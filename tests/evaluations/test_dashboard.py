@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from actionplan.demo import demo_load
 from actionplan.models import Action, TargetGroup, ViolenceForm
-from evaluations.dashboard import INDICATORS_PER_PAGE, build, data_version
-from evaluations.selectors import AsOf, with_progress
+from evaluations.dashboard.cache import data_version
+from evaluations.dashboard.figures import INDICATORS_PER_PAGE, build
+from evaluations.dashboard.selectors import AsOf, with_progress
 from fiches import services
 from fiches.demo import demo_fiches_load
 from fiches.models import Fiche, FicheState
@@ -42,7 +43,7 @@ def _report(fiche, user, progress, coordinator):  # type: ignore[no-untyped-def]
 
 
 def test_empty_plan_shows_empty_states(coordinator_client, plan):
-    response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
+    response = coordinator_client.get(reverse("dashboard:dashboard"), {"year": 2026})
     assert response.status_code == 200
     text = response.text
     assert "Er is (nog) geen rapporteringsronde voor 2026." in text
@@ -227,8 +228,8 @@ def test_filter_on_form_of_violence_changes_the_figures(coordinator_client, plan
     sg = ViolenceForm.objects.get(code="SG")
     ActionFactory(violence_forms=[sg])
     ActionFactory(violence_forms=[ViolenceForm.objects.get(code="VGV")])
-    all_actions = coordinator_client.get(reverse("evaluations:dashboard"))
-    filtered = coordinator_client.get(reverse("evaluations:dashboard"), {"violence_form": sg.pk})
+    all_actions = coordinator_client.get(reverse("dashboard:dashboard"))
+    filtered = coordinator_client.get(reverse("dashboard:dashboard"), {"violence_form": sg.pk})
     assert all_actions.context["d"].actions_count == 2
     assert filtered.context["d"].actions_count == 1
     assert "(gefilterd)" in filtered.text
@@ -236,7 +237,7 @@ def test_filter_on_form_of_violence_changes_the_figures(coordinator_client, plan
 
 def test_htmx_filter_returns_only_the_panels(coordinator_client, plan):
     response = coordinator_client.get(
-        reverse("evaluations:dashboard"), headers={"HX-Request": "true", "HX-Target": "panels"}
+        reverse("dashboard:dashboard"), headers={"HX-Request": "true", "HX-Target": "panels"}
     )
     assert response.text.lstrip().startswith('<div id="panels"')
 
@@ -248,7 +249,7 @@ def test_dashboard_query_count_is_fixed(
     settings.DEBUG = True
     demo_load(actions=size, seed=4)
     demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
-    url = reverse("evaluations:dashboard")
+    url = reverse("dashboard:dashboard")
     # session, user, plan, 4 filter choice lists, data version; then the figures: action
     # count, round, fiche totals, per administration, per minister, outstanding fiches,
     # progress per goal (with late and incomplete counts), 4 other progress groupings, late
@@ -270,7 +271,7 @@ def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
 ):
     settings.DEBUG = True
     ActionFactory(title="Preventie op school")
-    url = reverse("evaluations:dashboard")
+    url = reverse("dashboard:dashboard")
     coordinator_client.get(url, {"year": 2026})
     # Anything the dashboard does not read leaves the key alone and stays out of its links.
     with django_assert_max_num_queries(8):
@@ -285,7 +286,7 @@ def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
 
 
 def _panels(client, **params):  # type: ignore[no-untyped-def]
-    response = client.get(reverse("evaluations:dashboard"), {"year": 2026, **params})
+    response = client.get(reverse("dashboard:dashboard"), {"year": 2026, **params})
     assert response.status_code == 200
     return str(response.context["panels"])
 
@@ -354,7 +355,7 @@ def test_cached_panels_stay_while_an_editor_writes_a_draft(
     settings.DEBUG = True
     action = ActionFactory(lead_administration=admin_a)
     services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
-    url = reverse("evaluations:dashboard")
+    url = reverse("dashboard:dashboard")
     coordinator_client.get(url, {"year": 2026})
     fiche = Fiche.objects.get(action=action)
     services.fiche_save(
@@ -403,7 +404,7 @@ def test_next_page_of_indicators_loads_only_that_panel(
 ):
     settings.DEBUG = True
     names = {IndicatorFactory().name for _ in range(INDICATORS_PER_PAGE + 1)}
-    url = reverse("evaluations:dashboard")
+    url = reverse("dashboard:dashboard")
     first = coordinator_client.get(url, {"year": 2026})
     # session, user, plan, indicator count, indicator page, values of those indicators
     with django_assert_num_queries(6):
@@ -427,7 +428,7 @@ def test_dashboard_works_while_the_cache_server_is_down(coordinator_client, plan
         }
     }
     ActionFactory(title="Actie zonder cache")
-    response = coordinator_client.get(reverse("evaluations:dashboard"), {"year": 2026})
+    response = coordinator_client.get(reverse("dashboard:dashboard"), {"year": 2026})
     assert response.status_code == 200
     assert "· 1 actie</p>" in response.text
 
@@ -435,7 +436,7 @@ def test_dashboard_works_while_the_cache_server_is_down(coordinator_client, plan
 def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan):
     ActionFactory(title="=HYPERLINK(1)", lead_minister=None)
     response = coordinator_client.get(
-        reverse("evaluations:dashboard-csv", args=["incomplete"]), {"year": 2026}
+        reverse("dashboard:dashboard-csv", args=["incomplete"]), {"year": 2026}
     )
     assert response["Content-Type"].startswith("text/csv")
     content = response.content.decode("utf-8")
@@ -444,17 +445,17 @@ def test_csv_download_has_bom_and_neutralised_formulas(coordinator_client, plan)
 
 
 def test_unknown_csv_table_is_404(coordinator_client, plan):
-    response = coordinator_client.get(reverse("evaluations:dashboard-csv", args=["nope"]))
+    response = coordinator_client.get(reverse("dashboard:dashboard-csv", args=["nope"]))
     assert response.status_code == 404
 
 
 def test_dashboard_requires_login(client, plan):
-    response = client.get(reverse("evaluations:dashboard"))
+    response = client.get(reverse("dashboard:dashboard"))
     assert response.status_code == 302
 
 
 def test_reader_sees_the_dashboard(reader_client, plan):
-    assert reader_client.get(reverse("evaluations:dashboard")).status_code == 200
+    assert reader_client.get(reverse("dashboard:dashboard")).status_code == 200
 
 
 def test_trend_chart_is_accessible_svg(coordinator_client, plan, coordinator):
@@ -472,7 +473,7 @@ def test_trend_chart_is_accessible_svg(coordinator_client, plan, coordinator):
             "target_year": 2029,
         },
     )
-    response = coordinator_client.get(reverse("evaluations:dashboard"))
+    response = coordinator_client.get(reverse("dashboard:dashboard"))
     text = response.text
     assert 'role="img"' in text
     assert "Nulmeting 10 aantal in 2025." in text

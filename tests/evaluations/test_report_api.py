@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evaluations import services
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus
+from evaluations.reports import build, services
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +117,7 @@ def test_a_report_that_is_not_done_cannot_be_downloaded(plan, reader):
 
 def test_a_finished_report_downloads_as_pdf(plan, coordinator, reader):
     ActionFactory(title="Actie in het API-rapport")
-    report = services.report_build(queued(plan, coordinator).pk)
+    report = build.report_build(queued(plan, coordinator).pk)
     assert report.status == ReportStatus.DONE, report.error
 
     detail = api(reader).get(f"/api/v1/reports/{report.pk}/").json()
@@ -162,3 +165,21 @@ def test_a_token_holder_follows_a_report(plan, coordinator):
     assert followed.status_code == 200
     assert followed.json()["kind"] == "final"
     assert followed.json()["status"] == "queued"
+
+
+def test_a_report_whose_worker_died_reads_as_failed_without_a_write(  # type: ignore[no-untyped-def]
+    plan, reader, settings
+) -> None:
+    report = queued(plan)
+    EvaluationReport.objects.filter(pk=report.pk).update(
+        requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
+    )
+
+    listed = api(reader).get("/api/v1/reports/").json()["results"][0]
+    detail = api(reader).get(f"/api/v1/reports/{report.pk}/").json()
+
+    for body in (listed, detail):
+        assert body["status"] == "failed"
+        assert body["error"].startswith("Geen worker nam dit rapport op binnen 60 minuten.")
+    report.refresh_from_db()
+    assert (report.status, report.error) == (ReportStatus.QUEUED, "")

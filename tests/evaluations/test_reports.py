@@ -28,9 +28,11 @@ from pypdf import PdfReader
 from actionplan.celery import app
 from actionplan.demo import demo_load
 from actionplan.models import Action, Administration, Plan, Role, StrategicGoal, User
-from evaluations import services
-from evaluations.models import EvaluationReport, ReportKind, ReportStatus
-from evaluations.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
+from evaluations.models import EvaluationReport, ReportKind, ReportStatus, stale_after
+from evaluations.reports import build as report_jobs
+from evaluations.reports import narratives, services
+from evaluations.reports.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
+from evaluations.tasks import mark_stale_reports
 from fiches.models import Fiche
 from fiches.services import fiche_approve, fiche_save, fiche_submit, round_open
 from tests.factories import UserFactory
@@ -110,7 +112,7 @@ def scenario(plan, coordinator) -> Scenario:  # type: ignore[no-untyped-def]
     for fiche in others:
         _approve(fiche, approved_text(fiche.action.code), coordinator)
     goals = StrategicGoal.objects.filter(plan=plan).order_by("number")
-    services.narrative_save(
+    narratives.narrative_save(
         plan=plan,
         kind=ReportKind.INTERIM,
         year=YEAR,
@@ -303,7 +305,7 @@ def test_a_failed_report_says_why_and_succeeds_when_retried(scenario, client, mo
 
     with worker():
         # The edge: WeasyPrint itself falls over.
-        monkeypatch.setattr(services, "render_pdf", crash)
+        monkeypatch.setattr(report_jobs, "render_pdf", crash)
         first = wait_for(request(scenario))
         second = wait_for(request(scenario))
         monkeypatch.undo()
@@ -343,13 +345,13 @@ def build(scenario: Scenario, kind: str = ReportKind.INTERIM) -> EvaluationRepor
     report = services.report_request(
         plan=scenario.plan, kind=kind, year=YEAR, user=scenario.coordinator, enqueue=False
     )
-    return services.report_build(report.pk)
+    return report_jobs.report_build(report.pk)
 
 
 @pytest.mark.django_db
 def test_only_the_final_report_has_an_impact_analysis(scenario):
     goal = StrategicGoal.objects.get(plan=scenario.plan, number=2)
-    services.narrative_save(
+    narratives.narrative_save(
         plan=scenario.plan,
         kind=ReportKind.FINAL,
         year=YEAR,
@@ -375,7 +377,7 @@ def test_user_text_is_escaped_and_the_renderer_fetches_nothing_from_it(scenario)
     report = services.report_request(
         plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
     )
-    html = services.render_report_html(report)
+    html = report_jobs.render_report_html(report)
     assert "&lt;b&gt;vet&lt;/b&gt;" in html
     assert "<style>body{display:none}</style>" not in html
     assert '<img src="file:///etc/passwd">' not in html
@@ -420,7 +422,7 @@ def test_progress_is_written_when_it_changes_not_for_every_page(scenario):
     )
     steps: list[str] = []
     with CaptureQueriesContext(connection) as queries:
-        built = services.report_build(report.pk)
+        built = report_jobs.report_build(report.pk)
     assert built.status == ReportStatus.DONE, built.error
     table = EvaluationReport._meta.db_table
     for query in queries.captured_queries:
@@ -436,7 +438,7 @@ def test_building_a_finished_report_again_changes_nothing(scenario):
     before = (report.file.name, report.sha256, report.finished_at, report.attempts)
     data = pdf_bytes(report)
 
-    again = services.report_build(report.pk)
+    again = report_jobs.report_build(report.pk)
 
     again.refresh_from_db()
     assert (again.file.name, again.sha256, again.finished_at, again.attempts) == before
@@ -445,7 +447,7 @@ def test_building_a_finished_report_again_changes_nothing(scenario):
 
 
 @pytest.mark.django_db
-def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenario, client):
+def test_a_report_whose_worker_died_shows_as_failed_and_the_beat_task_marks_it(scenario, client):
     dead, alive = (
         services.report_request(
             plan=scenario.plan,
@@ -459,7 +461,7 @@ def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenari
     now = timezone.now()
     EvaluationReport.objects.filter(pk=dead.pk).update(
         status=ReportStatus.RUNNING,
-        heartbeat_at=now - services.stale_after() - dt.timedelta(seconds=5),
+        heartbeat_at=now - stale_after() - dt.timedelta(seconds=5),
     )
     EvaluationReport.objects.filter(pk=alive.pk).update(
         status=ReportStatus.RUNNING, heartbeat_at=now - dt.timedelta(seconds=30)
@@ -469,6 +471,12 @@ def test_a_report_whose_worker_died_is_marked_failed_when_the_list_opens(scenari
     response = client.get("/reports/")
 
     assert response.status_code == 200
+    assert "De worker stopte tijdens het opmaken" in response.text
+    dead.refresh_from_db()
+    assert dead.status == ReportStatus.RUNNING  # reading the list writes nothing
+
+    assert mark_stale_reports() == 1  # the beat task
+
     dead.refresh_from_db()
     alive.refresh_from_db()
     assert dead.status == ReportStatus.FAILED
@@ -495,6 +503,12 @@ def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, setting
     )
     client.force_login(UserFactory(role=Role.READER))
     response = client.get("/reports/")
+    assert "Opnieuw proberen" in response.text
+    assert "Geen worker nam dit rapport op binnen 60 minuten." in response.text
+    assert EvaluationReport.objects.get(pk=waiting.pk).status == ReportStatus.QUEUED
+
+    mark_stale_reports()
+
     waiting.refresh_from_db()
     fresh.refresh_from_db()
     assert waiting.status == ReportStatus.FAILED
@@ -592,7 +606,7 @@ def test_the_lead_editor_makes_a_pdf_of_a_fiche(client, scenario):
     assert response.status_code == 302
     report = EvaluationReport.objects.get()
     assert (report.kind, report.fiche_id, report.requested_by) == ("fiche", fiche.pk, editor)
-    report = services.report_build(report.pk)
+    report = report_jobs.report_build(report.pk)
     assert report.status == ReportStatus.DONE, report.error
     pdf = read_pdf(pdf_bytes(report))
     assert f"Actiefiche {fiche.action.code} · {YEAR}" in pdf.all
@@ -639,3 +653,34 @@ def test_build_report_writes_the_pdf_and_prints_its_pages(scenario, tmp_path):
     assert hashlib.sha256(data).hexdigest() in stdout.getvalue()
     report = EvaluationReport.objects.get()
     assert (report.status, report.page_count, report.requested_by) == ("done", pages, None)
+
+
+@pytest.mark.django_db
+def test_a_dead_report_is_retried_before_the_beat_task_marks_it(  # type: ignore[no-untyped-def]
+    scenario, client, django_capture_on_commit_callbacks
+) -> None:
+    dead = services.report_request(
+        plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
+    )
+    EvaluationReport.objects.filter(pk=dead.pk).update(
+        status=ReportStatus.RUNNING,
+        heartbeat_at=timezone.now() - stale_after() - dt.timedelta(seconds=5),
+    )
+    client.force_login(scenario.coordinator)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(f"/reports/{dead.pk}/opnieuw/")
+
+    assert response.status_code == 302
+    dead.refresh_from_db()
+    assert (dead.status, dead.error) == (ReportStatus.QUEUED, "")
+    reasons = [h.history_change_reason or "" for h in dead.history.order_by("history_date")]
+    assert any(r.startswith("De worker stopte") for r in reasons)
+    assert len(callbacks) == 1
+
+
+def test_the_beat_marks_stale_reports_every_minute(  # type: ignore[no-untyped-def]
+    settings,
+) -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["mark-stale-reports"]
+    assert (entry["task"], entry["schedule"]) == ("evaluations.tasks.mark_stale_reports", 60.0)

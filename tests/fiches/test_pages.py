@@ -84,8 +84,9 @@ def test_fiche_form_query_count_is_fixed(
         )
     client.force_login(editor_a)
     # session, user, fiche (+ permissions), contributions, review steps, co-leads,
-    # indicators, values, previous approved fiche, the fiche's PDFs
-    with django_assert_num_queries(10):
+    # indicators, values, previous approved fiche (the fiche's PDFs come as an htmx
+    # partial from the reports side: tests/evaluations/test_fiche_pdfs.py)
+    with django_assert_num_queries(9):
         response = client.get(reverse("fiches:detail", args=[fiche.pk]))
     assert response.text.count("Geen gegevens beschikbaar") == indicators
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from actionplan.selectors import plan_current
-from evaluations import services
 from evaluations.models import ReportStatus
+from evaluations.reports import build, services
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         try:
-            report = services.report_build(report.pk)
+            report = build.report_build(report.pk)
         except Exception as exc:
             raise CommandError(f"Rapport {report.pk} mislukt: {exc}") from exc
         if report.status != ReportStatus.DONE:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from evaluations import dashboard as dashboard_module
-from evaluations.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
+from actionplan.http import AuthenticatedHttpRequest
+from evaluations.dashboard.cache import cached_panels
+from evaluations.dashboard.figures import build
+from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
+from evaluations.dashboard.tables import TABLES, table_rows, to_csv
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    data = dashboard_module.build(request.GET)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    data = build(request.GET)
     context = {
         "d": data,
         "progress_labels": {key: str(label) for key, label in PROGRESS_COLUMNS},
@@ -26,21 +29,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "trends":
         # Another page of indicators: only that panel is computed.
         return render(request, f"{template}#trends", context)
-    panels = dashboard_module.cached_panels(
-        data, lambda: render_to_string(f"{template}#panels", context, request)
-    )
+    panels = cached_panels(data, lambda: render_to_string(f"{template}#panels", context, request))
     if request.htmx:
         return HttpResponse(panels)
     return render(request, template, {**context, "panels": panels})
 
 
 @require_GET
-def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
-    if table not in dashboard_module.TABLES:
+def dashboard_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse:
+    if table not in TABLES:
         raise Http404("Onbekende tabel")
-    data = dashboard_module.build(request.GET)
-    content = dashboard_module.to_csv(dashboard_module.table_rows(data, table))
+    data = build(request.GET)
+    content = to_csv(table_rows(data, table))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(str(dashboard_module.TABLES[table]))}-{data.as_of.year}.csv"
+    filename = f"{slugify(str(TABLES[table]))}-{data.as_of.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -5,27 +5,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import StrategicGoal
 from actionplan.selectors import plan_current
-from evaluations import services
-from evaluations.forms import NarrativeForm, ReportRequestForm
 from evaluations.models import EvaluationReport, Narrative, ReportKind, ReportStatus
+from evaluations.reports import narratives, services
+from evaluations.reports.forms import NarrativeForm, ReportRequestForm
 from fiches.models import Fiche
 
 
-def _reports(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _reports(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
     return EvaluationReport.objects.visible_to(request.user).select_related(
         "requested_by", "fiche__action"
     )
 
 
 @require_http_methods(["GET", "POST"])
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = plan_current(request.GET.get("plan"))
     form = ReportRequestForm(request.POST or None, plan=plan)
     if request.method == "POST":
@@ -43,8 +44,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 _("%(report)s is aangevraagd; het wordt nu opgemaakt.")
                 % {"report": report.get_kind_display().capitalize()},
             )
-            return redirect("evaluations:reports")
-    services.reports_mark_stale()
+            return redirect("reports:reports")
     page = Paginator(_reports(request).exclude(kind=ReportKind.FICHE), 25).get_page(
         request.GET.get("page")
     )
@@ -64,14 +64,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def report_row(request: HttpRequest, pk: int) -> HttpResponse:
+def report_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One row, polled by htmx while the report is queued or running."""
     report = get_object_or_404(_reports(request), pk=pk)
     return render(request, "evaluations/partials/report_row.html", {"report": report})
 
 
 @require_GET
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404(_("Dit rapport is (nog) niet klaar."))
@@ -84,7 +84,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_POST
-def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
     try:
         services.report_retry(report=report, user=request.user)
@@ -94,22 +94,18 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Het rapport wordt opnieuw opgemaakt."))
     if report.fiche_id:
         return redirect("fiches:detail", pk=report.fiche_id)
-    return redirect("evaluations:reports")
+    return redirect("reports:reports")
 
 
 @require_http_methods(["GET", "POST"])
-def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
+def narrative_edit(request: AuthenticatedHttpRequest, kind: str, year: int) -> HttpResponse:
     if not request.user.is_coordinator:
         raise PermissionDenied(_("Alleen de coördinator schrijft de evaluatieteksten."))
     plan = plan_current(request.GET.get("plan"))
     if kind not in services.EVALUATION_KINDS or year not in plan.years:
         raise Http404(_("Onbekende evaluatie."))
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
-    narrative = (
-        Narrative.objects.filter(plan=plan, kind=kind, year=year)
-        .prefetch_related("findings")
-        .first()
-    )
+    narrative = narratives.narrative_with_findings(plan=plan, kind=kind, year=year)
     final = kind == ReportKind.FINAL
     initial: dict = {"version": narrative.version if narrative else 1}
     if narrative:
@@ -125,7 +121,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.narrative_save(
+            narratives.narrative_save(
                 plan=plan,
                 kind=kind,
                 year=year,
@@ -138,7 +134,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
                 },
                 findings=form.findings(),
             )
-        except services.NarrativeConflict as exc:
+        except narratives.NarrativeConflict as exc:
             conflict = exc.current
             data = request.POST.copy()
             data["version"] = str(conflict.version)
@@ -146,7 +142,7 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
             form.is_valid()
         else:
             messages.success(request, _("De evaluatieteksten zijn bewaard."))
-            return redirect("evaluations:reports")
+            return redirect("reports:reports")
     kind_label = dict(ReportKind.choices)[kind]
     return render(
         request,
@@ -162,8 +158,25 @@ def narrative_edit(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     )
 
 
+FICHE_PDFS_SHOWN = 5
+
+
+@require_GET
+def fiche_pdfs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The latest PDFs of one fiche: a partial that the fiche page loads with htmx."""
+    fiche = get_object_or_404(
+        Fiche.objects.visible_to(request.user).with_permissions(request.user).only("pk"), pk=pk
+    )
+    reports = list(_reports(request).filter(fiche=fiche)[:FICHE_PDFS_SHOWN])
+    return render(
+        request,
+        "evaluations/reports/partials/fiche_pdfs.html",
+        {"fiche": fiche, "reports": reports, "can_pdf": fiche.can_pdf},
+    )
+
+
 @require_POST
-def fiche_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def fiche_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(
         Fiche.objects.visible_to(request.user).select_related("action__plan"), pk=pk
     )

@@ -15,12 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan.charts import TrendPoint, bar_chart, trend_chart
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
-from evaluations import selectors
-from evaluations.charts import bar_chart, trend_chart
+from evaluations.dashboard import selectors
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
-from fiches.models import Fiche, FicheState, ProgressStatus
+from evaluations.reports.narratives import narrative_with_findings
+from fiches.models import Fiche, ProgressStatus
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -30,9 +31,6 @@ class IndicatorRow:
     values: dict[int, IndicatorValue]
     latest: IndicatorValue | None
     progress: Decimal | None
-
-    def value_for(self, year: int) -> IndicatorValue | None:
-        return self.values.get(year)
 
 
 @dataclass
@@ -65,7 +63,7 @@ class StrategicSection:
     @property
     def average_progress(self) -> Decimal | None:
         values = [min(r.progress, Decimal(100)) for r in self.impact_rows if r.progress is not None]
-        return (sum(values) / len(values)).quantize(Decimal("0.1")) if values else None
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1")) if values else None
 
 
 @dataclass
@@ -101,24 +99,12 @@ def report_content(report: EvaluationReport) -> ReportContent:
     year = report.year
     actions = list(actions_with_relations(Action.objects.for_plan(plan)).in_plan_order())
     action_ids = [a.pk for a in actions]
-    fiches: dict[int, Fiche] = {}
-    for fiche in Fiche.objects.filter(
-        action__in=action_ids, state=FicheState.APPROVED, year__lte=year
-    ).order_by("action_id", "-year"):
-        fiches.setdefault(fiche.action_id, fiche)
-    unapproved = (
-        Fiche.objects.filter(action__in=action_ids, year__lte=year)
-        .exclude(state=FicheState.APPROVED)
-        .count()
-    )
+    fiches = {f.action_id: f for f in Fiche.objects.for_plan(plan).approved_as_of(year)}
+    unapproved = Fiche.objects.for_plan(plan).unapproved_up_to(year).count()
     rows = _indicator_rows(action_ids, year)
     adjustments = _adjustments(action_ids, plan)
 
-    narrative = (
-        Narrative.objects.filter(plan=plan, kind=report.kind, year=year)
-        .prefetch_related("findings")
-        .first()
-    )
+    narrative = narrative_with_findings(plan=plan, kind=report.kind, year=year)
     findings = {f.strategic_goal_id: f for f in narrative.findings.all()} if narrative else {}
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
     sections = {g.pk: StrategicSection(g, findings.get(g.pk)) for g in goals}
@@ -214,6 +200,8 @@ def _adjustments(action_ids: list[int], plan: Plan) -> dict[int, list[dict[str, 
 
 def fiche_content(report: EvaluationReport) -> dict[str, Any]:
     """The content of a single fiche's PDF."""
+    if report.fiche_id is None:
+        raise ValueError(f"report {report.pk} is not the PDF of a fiche")
     fiche = (
         Fiche.objects.select_related(
             "action__operational_goal__strategic_goal",
@@ -233,14 +221,12 @@ def fiche_content(report: EvaluationReport) -> dict[str, Any]:
             title=row.indicator.name,
             unit=row.indicator.unit,
             points=[
-                selectors.TrendPoint(v.year, v.value)
-                for v in row.values.values()
-                if v.value is not None
+                TrendPoint(v.year, v.value) for v in row.values.values() if v.value is not None
             ],
-            baseline=selectors.TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
+            baseline=TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
             if row.indicator.baseline_value is not None and row.indicator.baseline_year
             else None,
-            target=selectors.TrendPoint(row.indicator.target_year, row.indicator.target_value)
+            target=TrendPoint(row.indicator.target_year, row.indicator.target_value)
             if row.indicator.target_value is not None and row.indicator.target_year
             else None,
         )

@@ -11,8 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BigIntegerField,
@@ -30,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import (
@@ -41,9 +39,8 @@ from actionplan.models import (
     ViolenceForm,
     action_plan_order,
 )
-from evaluations.charts import TrendPoint, trend_chart
-from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
-from indicators.models import Indicator, IndicatorValue
+from fiches.models import Fiche, FicheQuerySet, FicheState, ProgressStatus, ReportingRound
+from indicators.models import Indicator
 
 UNKNOWN = "unknown"
 PROGRESS_COLUMNS: list[tuple[str, Any]] = [
@@ -160,16 +157,23 @@ def completion(
 # --- Plan progress ---------------------------------------------------------------------
 
 
-def with_progress(actions: QuerySet[Action], as_of: AsOf) -> QuerySet[Action]:
-    """Annotate ``progress``: the status of the latest approved fiche up to the year, or
-    ``unknown``. That fiche is the one approved fiche with a year up to ``as_of.year`` that
-    no later approved fiche up to that year supersedes (``Fiche.superseded_in``), so this
-    is one outer join rather than a lookup per action."""
-    year = as_of.year
+class ProgressAnnotation(TypedDict):
+    progress: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ActionWithProgress = WithAnnotations[Action, ProgressAnnotation]
+
+
+def with_progress(actions: QuerySet[Action], as_of: AsOf) -> QuerySet[ActionWithProgress]:
+    """Annotate ``progress``: the status of the current approved fiche as of the year
+    (``FicheQuerySet.approved_as_of``), or ``unknown``. At most one fiche per action meets
+    that condition, so this is one outer join rather than a lookup per action."""
     current = FilteredRelation(
         "fiches",
-        condition=Q(fiches__state=FicheState.APPROVED, fiches__year__lte=year)
-        & (Q(fiches__superseded_in__isnull=True) | Q(fiches__superseded_in__gt=year)),
+        condition=FicheQuerySet.approved_as_of_condition(as_of.year, prefix="fiches__"),
     )
     return actions.annotate(current_fiche=current).annotate(
         progress=Coalesce(F("current_fiche__progress_status"), Value(UNKNOWN))
@@ -273,8 +277,8 @@ class Progress:
     late_count: int
     incomplete: list[Action]
     incomplete_count: int
-    late_all: QuerySet[Action]
-    incomplete_all: QuerySet[Action]
+    late_all: QuerySet[ActionWithProgress]
+    incomplete_all: QuerySet[ActionWithProgress]
 
 
 def late_condition(as_of: AsOf) -> Q:
@@ -466,7 +470,7 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
             "lead_administration_id",
             "lead_administration__name",
         )
-        .in_plan_order()
+        .order_by(*action_plan_order())
     )
     if not candidates:
         return []
@@ -524,59 +528,7 @@ def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
     )
 
 
-# --- Indicator trends ------------------------------------------------------------------
-
-
-@dataclass
-class IndicatorTrend:
-    indicator: Indicator
-    values: list[IndicatorValue]
-    points: list[TrendPoint]
-    baseline: TrendPoint | None
-    target: TrendPoint | None
-    latest: IndicatorValue | None
-    progress: Decimal | None
-
-    @property
-    def chart(self) -> SafeString:
-        return trend_chart(
-            chart_id=f"trend-{self.indicator.pk}",
-            title=f"{self.indicator.action.code} {self.indicator.name}",
-            unit=self.indicator.unit,
-            points=self.points,
-            baseline=self.baseline,
-            target=self.target,
-        )
-
-
-def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[IndicatorTrend]:
-    """Series per indicator, values up to ``as_of_year``: one query for all values."""
-    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        indicator__in=[i.pk for i in indicators], year__lte=as_of_year
-    ).order_by("year"):
-        by_indicator[value.indicator_id].append(value)
-    trends = []
-    for indicator in indicators:
-        values = by_indicator.get(indicator.pk, [])
-        numbers = [v for v in values if v.value is not None]
-        latest = numbers[-1] if numbers else None
-        trends.append(
-            IndicatorTrend(
-                indicator=indicator,
-                values=values,
-                points=[TrendPoint(v.year, v.value) for v in numbers],
-                baseline=TrendPoint(indicator.baseline_year, indicator.baseline_value)
-                if indicator.baseline_value is not None and indicator.baseline_year
-                else None,
-                target=TrendPoint(indicator.target_year, indicator.target_value)
-                if indicator.target_value is not None and indicator.target_year
-                else None,
-                latest=latest,
-                progress=indicator.progress(latest.value if latest else None),
-            )
-        )
-    return trends
+# --- Indicators ------------------------------------------------------------------------
 
 
 def quantitative_indicators(actions: QuerySet[Action]) -> QuerySet[Indicator]:

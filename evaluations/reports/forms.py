@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in plan.years]
+        cast(forms.TypedChoiceField, self.fields["year"]).choices = [(y, y) for y in plan.years]
         if not self.is_bound:
             self.initial.setdefault("year", 2027)
 

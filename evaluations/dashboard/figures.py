@@ -1,0 +1,105 @@
+"""The dashboard as one object: filters from the query string, then every panel's figures.
+
+Pages, CSV downloads and the stats API all build it here, so they show the same numbers.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from actionplan.charts import bar_chart
+from actionplan.filters import ActionFilter
+from actionplan.models import Action, Plan
+from actionplan.selectors import plan_current
+from evaluations.dashboard import selectors
+from evaluations.dashboard.selectors import PROGRESS_COLUMNS, AsOf
+from indicators.selectors import IndicatorTrend, indicator_trends
+
+INDICATORS_PER_PAGE = 12
+PAGE_NUMBERS = frozenset(str(n) for n in range(1, 101))
+
+
+class Dashboard:
+    """Filters and year from the query string; each panel's figures are computed when first
+    read, so a page, a CSV download or an htmx update pays only for what it shows."""
+
+    def __init__(self, params: QueryDict) -> None:
+        self.plan: Plan = plan_current(params.get("plan"))
+        today = timezone.localdate()
+        default_year = min(max(today.year, self.plan.start_year), self.plan.end_year)
+        try:
+            year = int(params.get("year", default_year))
+        except ValueError:
+            year = default_year
+        if year not in self.plan.years:
+            year = default_year
+        self.as_of = AsOf.for_year(year, today)
+        self.years = list(self.plan.years)
+        plan_actions = Action.objects.for_plan(self.plan)
+        self.filter = ActionFilter(params or None, queryset=plan_actions)
+        valid = not self.filter.is_bound or self.filter.is_valid()
+        self.actions: QuerySet[Action] = (
+            self.filter.qs if self.filter.is_bound and valid else plan_actions
+        )
+        self.filtered = any(params.get(name) for name in self.filter.form.fields)
+        self.page_number = params.get("page")
+        # The parameters the dashboard reads, for its own links and its cache key; anything
+        # else in the query string is dropped.
+        self.query = QueryDict(mutable=True)
+        for name in ("plan", "year", *self.filter.form.fields):
+            values = [value for value in params.getlist(name) if value]
+            if values:
+                self.query.setlist(name, values)
+        # Free-text searches and invalid filters are computed each time rather than filling
+        # the cache with one entry per string typed.
+        self.cacheable = (
+            valid
+            and not params.get("q")
+            and (self.page_number is None or self.page_number in PAGE_NUMBERS)
+        )
+
+    @cached_property
+    def actions_count(self) -> int:
+        return self.actions.count()
+
+    @cached_property
+    def completion(self) -> selectors.Completion:
+        return selectors.completion(self.plan, self.actions, self.as_of)
+
+    @cached_property
+    def progress(self) -> selectors.Progress:
+        return selectors.progress(self.actions, self.as_of)
+
+    @cached_property
+    def progress_chart(self) -> SafeString:
+        totals = self.progress.totals.counts
+        return bar_chart(
+            chart_id="progress-total",
+            title=_("Acties per voortgangsstatus"),
+            rows=[(str(label), totals[key]) for key, label in PROGRESS_COLUMNS],
+            unit=_("acties"),
+        )
+
+    @cached_property
+    def coverage(self) -> selectors.Coverage:
+        return selectors.coverage(self.plan, self.actions)
+
+    @cached_property
+    def trends_page(self) -> Page:
+        indicators = selectors.quantitative_indicators(self.actions)
+        return Paginator(indicators, INDICATORS_PER_PAGE).get_page(self.page_number)
+
+    @cached_property
+    def trends(self) -> list[IndicatorTrend]:
+        return indicator_trends(list(self.trends_page.object_list), self.as_of.year)
+
+
+def build(params: QueryDict) -> Dashboard:
+    return Dashboard(params)

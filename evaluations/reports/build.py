@@ -1,0 +1,107 @@
+"""The worker side of a report job: build the PDF, writing progress on the row.
+
+``evaluations.tasks.build_report`` calls ``report_build``; so do the ``build_report``
+command and the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.models import EvaluationReport, ReportKind, ReportStatus
+from evaluations.reports.content import fiche_content, report_content
+from evaluations.reports.pdf import render_pdf
+from evaluations.reports.services import report_fail
+
+logger = logging.getLogger(__name__)
+
+# WeasyPrint reports its step a few hundred times per report (per page); a write each time
+# costs a commit each. Unchanged progress is written again only as a sign of life.
+HEARTBEAT_EVERY = dt.timedelta(seconds=5)
+
+
+def _progress(report: EvaluationReport, percent: int, step: str) -> None:
+    percent = max(report.progress, min(percent, 99))
+    now = timezone.now()
+    if (
+        (percent, step) == (report.progress, report.step)
+        and report.heartbeat_at is not None
+        and now - report.heartbeat_at < HEARTBEAT_EVERY
+    ):
+        return
+    report.progress, report.step, report.heartbeat_at = percent, step, now
+    EvaluationReport.objects.filter(pk=report.pk).update(
+        progress=percent, step=step, heartbeat_at=now
+    )
+
+
+def render_report_html(report: EvaluationReport) -> str:
+    """The report's HTML: the same for the job, the command line and the benchmark."""
+    return _render(report)[0]
+
+
+def _render(report: EvaluationReport) -> tuple[str, int | None]:
+    """The HTML and, for an evaluation, its number of unapproved fiches (counted once, in
+    the content, and stored on the row)."""
+    if report.kind == ReportKind.FICHE:
+        return render_to_string("evaluations/pdf/fiche.html", fiche_content(report)), None
+    content = report_content(report)
+    return render_to_string("evaluations/pdf/report.html", {"c": content}), content.unapproved
+
+
+def report_build(report_id: int) -> EvaluationReport:
+    """Build the PDF of a report. Idempotent: a finished report is left as it is.
+
+    Progress and a heartbeat are written as it goes; any error ends in ``failed`` with the
+    reason on the row.
+    """
+    with transaction.atomic():
+        report = EvaluationReport.objects.select_for_update().get(pk=report_id)
+        if report.is_finished:
+            return report
+        report.status = ReportStatus.RUNNING
+        report.started_at = timezone.now()
+        report.heartbeat_at = report.started_at
+        report.attempts += 1
+        report.progress = 0
+        report.step = _("gegevens laden")
+        report.save()
+    try:
+        html, report.unapproved_fiches = _render(report)
+        _progress(report, 20, _("opmaak voorbereiden"))
+        result = render_pdf(
+            html, on_progress=lambda f: _progress(report, 20 + int(f * 70), _("PDF opmaken"))
+        )
+        _progress(report, 95, _("bewaren"))
+        digest = hashlib.sha256(result.pdf).hexdigest()
+        with transaction.atomic():
+            report.file.save(report.filename, ContentFile(result.pdf), save=False)
+            report.sha256 = digest
+            report.page_count = result.pages
+            report.size = len(result.pdf)
+            report.status = ReportStatus.DONE
+            report.progress = 100
+            report.step = ""
+            report.finished_at = timezone.now()
+            report.save()
+    except Exception as exc:
+        logger.exception("report %s failed", report.pk)
+        report_fail(report, _("Het opmaken mislukte: %(error)s") % {"error": _describe(exc)})
+        raise
+    return report
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _("de tijdslimiet werd overschreden")
+    text = str(exc) or type(exc).__name__
+    return text[:500]

@@ -1,0 +1,65 @@
+"""Reads of indicators across their values: the series behind the trend charts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.safestring import SafeString
+
+from actionplan.charts import TrendPoint, trend_chart
+from indicators.models import Indicator, IndicatorValue
+
+
+@dataclass
+class IndicatorTrend:
+    indicator: Indicator
+    values: list[IndicatorValue]
+    points: list[TrendPoint]
+    baseline: TrendPoint | None
+    target: TrendPoint | None
+    latest: IndicatorValue | None
+    progress: Decimal | None
+
+    @property
+    def chart(self) -> SafeString:
+        return trend_chart(
+            chart_id=f"trend-{self.indicator.pk}",
+            title=f"{self.indicator.action.code} {self.indicator.name}",
+            unit=self.indicator.unit,
+            points=self.points,
+            baseline=self.baseline,
+            target=self.target,
+        )
+
+
+def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[IndicatorTrend]:
+    """Series per indicator, values up to ``as_of_year``: one query for all values."""
+    by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in IndicatorValue.objects.filter(
+        indicator__in=[i.pk for i in indicators], year__lte=as_of_year
+    ).order_by("year"):
+        by_indicator[value.indicator_id].append(value)
+    trends = []
+    for indicator in indicators:
+        values = by_indicator.get(indicator.pk, [])
+        numbers = [v for v in values if v.value is not None]
+        latest = numbers[-1] if numbers else None
+        trends.append(
+            IndicatorTrend(
+                indicator=indicator,
+                values=values,
+                points=[TrendPoint(v.year, v.value) for v in values if v.value is not None],
+                baseline=TrendPoint(indicator.baseline_year, indicator.baseline_value)
+                if indicator.baseline_value is not None and indicator.baseline_year
+                else None,
+                target=TrendPoint(indicator.target_year, indicator.target_value)
+                if indicator.target_value is not None and indicator.target_year
+                else None,
+                latest=latest,
+                progress=indicator.progress(latest.value if latest else None),
+            )
+        )
+    return trends
