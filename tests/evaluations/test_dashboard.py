@@ -22,7 +22,7 @@ from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFact
 pytestmark = pytest.mark.django_db
 
 
-def _params(**kwargs):  # type: ignore[no-untyped-def]
+def _params(**kwargs):
     from django.http import QueryDict
 
     q = QueryDict(mutable=True)
@@ -31,7 +31,7 @@ def _params(**kwargs):  # type: ignore[no-untyped-def]
     return q
 
 
-def _report(fiche, user, progress, coordinator):  # type: ignore[no-untyped-def]
+def _report(fiche, user, progress, coordinator):
     fiche = services.fiche_save(
         fiche=fiche,
         user=user,
@@ -150,9 +150,9 @@ def test_progress_as_of_each_year_is_that_of_the_latest_approved_fiche(plan):
     assert len({f.action_id for f in approved}) < approved.count()  # several years each
     for year in (2025, 2026, 2027):
         latest = {f.action_id: f.progress_status for f in approved if f.year <= year}
-        shown = list(
-            with_progress(Action.objects.all(), AsOf.for_year(year)).values_list("pk", "progress")
-        )
+        shown = [
+            (a.pk, a.progress) for a in with_progress(Action.objects.all(), AsOf.for_year(year))
+        ]
         assert len(shown) == Action.objects.count()
         assert dict(shown) == {pk: latest.get(pk, "unknown") for pk, _p in shown}
 
@@ -285,7 +285,7 @@ def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
         assert "· 1 actie <strong>(gefilterd)</strong>" in response.text
 
 
-def _panels(client, **params):  # type: ignore[no-untyped-def]
+def _panels(client, **params):
     response = client.get(reverse("dashboard:dashboard"), {"year": 2026, **params})
     assert response.status_code == 200
     return str(response.context["panels"])
@@ -303,6 +303,7 @@ def test_cached_panels_change_with_every_kind_of_write(
 
     def sg_gaps() -> int:
         row = re.search(r"Seksueel geweld \(SG\)</th>(.*?)</tr>", _panels(coordinator_client))
+        assert row is not None, "no SG row in the gaps panel"
         return row[1].count("gap-mark")
 
     assert sg_gaps() == 3

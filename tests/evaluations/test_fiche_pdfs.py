@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from actionplan.models import User
 from evaluations.models import EvaluationReport, ReportKind
 from fiches.models import Fiche
 from fiches.services import round_open
@@ -16,13 +17,13 @@ YEAR = 2026
 
 
 @pytest.fixture
-def fiche(plan, admin_a, coordinator) -> Fiche:  # type: ignore[no-untyped-def]
+def fiche(plan, admin_a, coordinator) -> Fiche:
     action = ActionFactory(lead_administration=admin_a, title="Actie van A")
     round_open(plan=plan, year=YEAR, deadline=dt.date(YEAR, 12, 31), user=coordinator)
     return Fiche.objects.get(action=action, year=YEAR)
 
 
-def pdf_of(fiche: Fiche, user: object) -> EvaluationReport:
+def pdf_of(fiche: Fiche, user: User) -> EvaluationReport:
     return EvaluationReport.objects.create(
         plan=fiche.action.plan,
         kind=ReportKind.FICHE,
@@ -36,7 +37,7 @@ def url(pk: int) -> str:
     return f"/reports/fiches/{pk}/pdfs/"
 
 
-def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(  # type: ignore[no-untyped-def]
+def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(
     client, fiche, editor_a, editor_b, django_assert_num_queries
 ) -> None:
     report = pdf_of(fiche, editor_a)
@@ -49,32 +50,24 @@ def test_an_editor_sees_the_pdfs_of_a_fiche_visible_to_them(  # type: ignore[no-
     assert "<html" not in response.text  # a partial, not a page
 
 
-def test_a_fiche_without_pdfs_says_so_to_who_cannot_make_one(  # type: ignore[no-untyped-def]
-    client, fiche, editor_b
-) -> None:
+def test_a_fiche_without_pdfs_says_so_to_who_cannot_make_one(client, fiche, editor_b) -> None:
     client.force_login(editor_b)
     assert "Nog geen PDF van deze fiche." in client.get(url(fiche.pk)).text
 
 
-def test_an_unknown_fiche_answers_404(  # type: ignore[no-untyped-def]
-    client, fiche, editor_a
-) -> None:
+def test_an_unknown_fiche_answers_404(client, fiche, editor_a) -> None:
     client.force_login(editor_a)
     assert client.get(url(fiche.pk + 1000)).status_code == 404
 
 
-def test_anonymous_visitors_get_no_pdfs(  # type: ignore[no-untyped-def]
-    client, fiche, editor_a
-) -> None:
+def test_anonymous_visitors_get_no_pdfs(client, fiche, editor_a) -> None:
     pdf_of(fiche, editor_a)
     response = client.get(url(fiche.pk))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_the_fiche_page_loads_the_list_from_the_reports_side(  # type: ignore[no-untyped-def]
-    client, fiche, editor_a
-) -> None:
+def test_the_fiche_page_loads_the_list_from_the_reports_side(client, fiche, editor_a) -> None:
     client.force_login(editor_a)
     response = client.get(f"/fiches/{fiche.pk}/")
     assert f'hx-get="{url(fiche.pk)}"' in response.text

@@ -14,7 +14,7 @@ FINAL = "/reports/teksten/final/2029/"
 
 
 @pytest.fixture
-def goals(plan) -> list[StrategicGoal]:  # type: ignore[no-untyped-def]
+def goals(plan) -> list[StrategicGoal]:
     return list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.http import FileResponse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -16,17 +17,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def api(user) -> APIClient:  # type: ignore[no-untyped-def]
+def api(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
 
 
-def queued(plan, user=None) -> EvaluationReport:  # type: ignore[no-untyped-def]
+def queued(plan, user=None) -> EvaluationReport:
     return services.report_request(
         plan=plan, kind=ReportKind.INTERIM, year=2027, user=user, enqueue=False
     )
@@ -130,6 +131,7 @@ def test_a_finished_report_downloads_as_pdf(plan, coordinator, reader):
     assert detail["download_url"] == f"http://testserver/api/v1/reports/{report.pk}/download/"
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert isinstance(response, FileResponse)
     data = b"".join(response.streaming_content)
     assert data.startswith(b"%PDF-")
     assert len(data) == report.size
@@ -167,9 +169,7 @@ def test_a_token_holder_follows_a_report(plan, coordinator):
     assert followed.json()["status"] == "queued"
 
 
-def test_a_report_whose_worker_died_reads_as_failed_without_a_write(  # type: ignore[no-untyped-def]
-    plan, reader, settings
-) -> None:
+def test_a_report_whose_worker_died_reads_as_failed_without_a_write(plan, reader, settings) -> None:
     report = queued(plan)
     EvaluationReport.objects.filter(pk=report.pk).update(
         requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)

@@ -13,7 +13,7 @@ from fiches.models import Fiche, FicheState
 pytestmark = pytest.mark.django_db
 
 
-def test_approved_as_of_is_each_actions_newest_approved_fiche_up_to_the_year(  # type: ignore[no-untyped-def]
+def test_approved_as_of_is_each_actions_newest_approved_fiche_up_to_the_year(
     plan,
 ) -> None:
     demo_load(actions=40, seed=3)
@@ -27,7 +27,7 @@ def test_approved_as_of_is_each_actions_newest_approved_fiche_up_to_the_year(  #
         assert dict(current) == newest
 
 
-def test_unapproved_up_to_counts_the_plans_fiches_that_do_not_count(  # type: ignore[no-untyped-def]
+def test_unapproved_up_to_counts_the_plans_fiches_that_do_not_count(
     plan,
 ) -> None:
     demo_load(actions=20, seed=4)
