@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.models import Action, Administration, Plan, User
+from fiches.merge import ValueState, three_way_merge
 from fiches.models import (
     CONTENT_FIELDS,
     EDITABLE_STATES,
@@ -176,7 +177,8 @@ def fiche_save(
 ) -> Fiche:
     """Save the fiche's content and that year's indicator values as one change.
 
-    Raises ``FicheConflict`` when someone saved since ``expected_version`` was read, and
+    Raises ``FicheConflict`` when someone saved since ``expected_version`` was read (the
+    API's strict 412: a client reloads, compares and sends again), and
     ``PersonalDataSuspected`` when a text looks like personal data and the editor did not
     confirm (``confirm_privacy``) that it is none.
     """
@@ -184,22 +186,8 @@ def fiche_save(
     _check_can_edit(current, user)
     if current.version != expected_version:
         raise FicheConflict(current)
-    unknown = set(data) - set(CONTENT_FIELDS)
-    if unknown:
-        raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    if not confirm_privacy:
-        _check_personal_data(data, values)
-    for name, value in data.items():
-        setattr(current, name, value)
-    current.full_clean(exclude=["action", "round"])
-    _save_values(current, user, values)
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.updated_by = user
-    current._history_user = user  # type: ignore[attr-defined]
-    current._change_reason = reason  # type: ignore[attr-defined]
-    current.save()
-    return current
+    _check_input(data, values, confirm_privacy)
+    return _write(current, user, data, values, reason)
 
 
 @transaction.atomic
@@ -222,6 +210,191 @@ def fiche_save_and_submit(
         confirm_privacy=confirm_privacy,
     )
     return fiche_submit(fiche=saved, user=user, expected_version=saved.version)
+
+
+@dataclass(frozen=True)
+class MergedSave:
+    fiche: Fiche
+    # Keys (``CONTENT_FIELDS`` names, ``indicator_value_key``s) whose value another person
+    # changed since ``base_version`` and that this save kept, and that person.
+    theirs_kept: tuple[str, ...] = ()
+    other_user: User | None = None
+
+
+class FicheMergeConflict(FicheConflict):
+    """Both people changed the same field(s) differently: nothing is saved, the user
+    chooses per field. ``theirs`` and ``mine`` hold each side's value of those keys
+    (content values; ``ValueState`` for indicator values)."""
+
+    def __init__(
+        self,
+        current: Fiche,
+        *,
+        conflicts: Sequence[str],
+        theirs: Mapping[str, Any],
+        mine: Mapping[str, Any],
+        theirs_kept: Sequence[str],
+    ) -> None:
+        super().__init__(current)
+        self.conflicts = tuple(conflicts)
+        self.theirs = dict(theirs)
+        self.mine = dict(mine)
+        self.theirs_kept = tuple(theirs_kept)
+
+
+@transaction.atomic
+def fiche_save_merging(
+    *,
+    fiche: Fiche,
+    user: User,
+    base_version: int,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput] = (),
+    submit: bool = False,
+    confirm_privacy: bool = False,
+) -> MergedSave:
+    """The fiche page's save: a three-way merge with what others saved since
+    ``base_version`` (the version the form was loaded from).
+
+    Fields (and indicator values) only the other person changed keep their current value,
+    fields only this user changed take this user's; when both changed a field differently,
+    ``FicheMergeConflict`` is raised and nothing is saved. The base is read from history,
+    never from the client. ``submit``: submit after saving, in the same transaction.
+    """
+    current = _locked(fiche)
+    _check_can_edit(current, user)
+    _check_input(data, values, confirm_privacy)
+    data, values, theirs_kept = _merge_with_base(current, base_version, data, values)
+    reason, other = "", None
+    if theirs_kept:
+        reason = _("samengevoegd met een gelijktijdige wijziging")
+        other = current.updated_by
+    saved = _write(current, user, data, values, reason)
+    if submit:
+        saved = fiche_submit(fiche=saved, user=user, expected_version=saved.version)
+    return MergedSave(fiche=saved, theirs_kept=theirs_kept, other_user=other)
+
+
+def _check_input(
+    data: Mapping[str, Any], values: Sequence[IndicatorValueInput], confirm_privacy: bool
+) -> None:
+    unknown = set(data) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if not confirm_privacy:
+        _check_personal_data(data, values)
+
+
+def _write(
+    current: Fiche,
+    user: User,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput],
+    reason: str,
+) -> Fiche:
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["action", "round"])
+    # The values' history says where the change came from when the caller gives no reason.
+    value_reason = reason or _("fiche %(year)s bewaard") % {"year": current.year}
+    _save_values(current, user, values, value_reason)
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.updated_by = user
+    current._history_user = user  # type: ignore[attr-defined]
+    current._change_reason = reason  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+def value_state(value: IndicatorValue | IndicatorValueInput | None) -> ValueState:
+    """The comparable state of an indicator's value (a row, a record or an input)."""
+    if value is None:
+        return ValueState()
+    return ValueState.of(
+        value=value.value,
+        no_data=value.no_data,
+        no_data_reason=value.no_data_reason,
+        assessment=value.assessment,
+        breakdown=value.breakdown,
+    )
+
+
+def _merge_with_base(
+    current: Fiche,
+    base_version: int,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput],
+) -> tuple[dict[str, Any], list[IndicatorValueInput], tuple[str, ...]]:
+    """What to write: this user's changes on top of the current fiche (see
+    ``fiche_save_merging``). Raises ``FicheMergeConflict`` on a field both changed."""
+    base = (
+        Fiche.history.filter(id=current.pk, version=base_version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if base is None:
+        if base_version != current.version:
+            # No record of that version (never shown by this application): refuse, as
+            # before, rather than guess what the user started from.
+            raise FicheConflict(current)
+        base_content = {name: getattr(current, name) for name in CONTENT_FIELDS}
+        as_of = timezone.now()
+    else:
+        base_content = {name: getattr(base, name) for name in CONTENT_FIELDS}
+        as_of = base.history_date
+    theirs: dict[str, Any] = {name: getattr(current, name) for name in CONTENT_FIELDS}
+    old: dict[str, Any] = dict(base_content)
+    mine: dict[str, Any] = dict(data)
+    inputs = {item.indicator_id: item for item in values}
+    if inputs:
+        now = {
+            v.indicator_id: v
+            for v in IndicatorValue.objects.filter(
+                indicator__action_id=current.action_id, year=current.year
+            )
+        }
+        then = _values_as_of(current, as_of)
+        for indicator_id, item in inputs.items():
+            key = indicator_value_key(indicator_id)
+            theirs[key] = value_state(now.get(indicator_id))
+            old[key] = then.get(indicator_id, ValueState())
+            mine[key] = value_state(item)
+    outcome = three_way_merge(base=old, theirs=theirs, mine=mine)
+    if outcome.conflicts:
+        raise FicheMergeConflict(
+            current,
+            conflicts=outcome.conflicts,
+            theirs={key: theirs.get(key) for key in outcome.conflicts},
+            mine={key: mine[key] for key in outcome.conflicts},
+            theirs_kept=outcome.theirs_kept,
+        )
+    # Write only what changes the current fiche: keys whose merged value is theirs stay.
+    content = {name: outcome.merged[name] for name in data if outcome.merged[name] != theirs[name]}
+    changed_values = [
+        inputs[indicator_id]
+        for indicator_id in inputs
+        if outcome.merged[indicator_value_key(indicator_id)]
+        != theirs[indicator_value_key(indicator_id)]
+    ]
+    return content, changed_values, outcome.theirs_kept
+
+
+def _values_as_of(fiche: Fiche, moment: dt.datetime) -> dict[int, ValueState]:
+    """The fiche's indicator values as they were at ``moment``, from their history.
+
+    A save writes the values before the fiche's own record, in one transaction, so the
+    values of a version are those recorded up to that version's record.
+    """
+    history = IndicatorValue.history.model
+    states: dict[int, ValueState] = {}
+    for record in history.objects.filter(
+        indicator__action_id=fiche.action_id, year=fiche.year, history_date__lte=moment
+    ).order_by("history_date", "history_id"):
+        states[record.indicator_id] = (
+            ValueState() if record.history_type == "-" else value_state(record)
+        )
+    return states
 
 
 def indicator_value_key(indicator_id: int) -> str:
@@ -267,7 +440,9 @@ def personal_data_messages(texts: Mapping[str, str], *, confirmable: bool = True
     }
 
 
-def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]) -> None:
+def _save_values(
+    fiche: Fiche, user: User, values: Sequence[IndicatorValueInput], reason: str = ""
+) -> None:
     if not values:
         return
     indicators = Indicator.objects.filter(action_id=fiche.action_id).in_bulk()
@@ -301,6 +476,7 @@ def _save_values(fiche: Fiche, user: User, values: Sequence[IndicatorValueInput]
             errors[indicator_value_key(indicator.pk)] = exc.messages
             continue
         row._history_user = user  # type: ignore[attr-defined]
+        row._change_reason = reason  # type: ignore[attr-defined]
         row.save()
     if errors:
         raise ValidationError(errors)
