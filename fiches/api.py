@@ -499,6 +499,9 @@ class FicheViewSet(
         form = FicheWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
         form.is_valid(raise_exception=True)
         data, values = _fiche_content(form.validated_data)
+        # Strict on purpose: a stale If-Match is a 412, never the page's three-way merge
+        # (fiche_save_merging). An API client has no conflict page to choose on; it reloads,
+        # compares with the ETag of the current version and sends again.
         services.fiche_save(
             fiche=fiche,
             user=api_user(request),

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.forms import CheckboxInput, DecimalField
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +26,9 @@ from actionplan.models import Administration
 from actionplan.selectors import plan_current
 from fiches import selectors, services
 from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
+from fiches.merge import ValueState
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
+from indicators.models import Indicator
 
 PAGE_SIZE = 50
 
@@ -150,21 +157,38 @@ def _render_fiche(
 def _fiche_post(request: AuthenticatedHttpRequest, page: selectors.FichePage) -> HttpResponse:
     fiche = page.fiche
     submitting = request.POST.get("intent") == "submit"
-    form = FicheForm(request.POST, submitting=submitting, **_indicator_values_for_form(page))
+    data: QueryDict = request.POST
+    conflicts = _posted_keys(request.POST, "conflicts", page)
+    if conflicts:
+        # The save after a conflict page: each field both people changed needs a choice.
+        unchosen = [k for k in conflicts if request.POST.get(f"resolve-{k}") not in CHOICES]
+        if unchosen:
+            return _render_unchosen(request, page, conflicts, unchosen)
+        data = _resolved(request.POST, conflicts, page)
+    form = FicheForm(data, submitting=submitting, **_indicator_values_for_form(page))
     if not form.is_valid():
         return _render_fiche(request, page, form, status=422)
-    save = services.fiche_save_and_submit if submitting else services.fiche_save
     try:
-        save(
+        result = services.fiche_save_merging(
             fiche=fiche,
             user=request.user,
-            expected_version=form.cleaned_data["version"],
+            base_version=form.cleaned_data["version"],
             data=form.content(),
             values=form.indicator_values(),
+            submit=submitting,
             confirm_privacy=form.cleaned_data["confirm_privacy"],
         )
-    except services.FicheConflict as conflict:
-        return _render_conflict(request, page, form, conflict.current)
+    except services.FicheMergeConflict as conflict:
+        return _render_conflict(
+            request,
+            page,
+            data,
+            current=conflict.current,
+            conflicts=conflict.conflicts,
+            theirs=conflict.theirs,
+            mine=conflict.mine,
+            theirs_kept=conflict.theirs_kept,
+        )
     except ValidationError as exc:
         form.add_service_errors(exc)
         return _render_fiche(request, page, form, status=422)
@@ -175,35 +199,216 @@ def _fiche_post(request: AuthenticatedHttpRequest, page: selectors.FichePage) ->
         messages.success(request, _("De fiche is ingediend. AJH beoordeelt ze."))
     else:
         messages.success(request, _("Ontwerp bewaard."))
+    if result.theirs_kept:
+        messages.info(
+            request,
+            _("De wijzigingen van %(who)s aan %(fields)s zijn behouden.")
+            % {
+                "who": _user_name(result.other_user),
+                "fields": ", ".join(_key_label(page, key) for key in result.theirs_kept),
+            },
+        )
     return redirect("fiches:detail", pk=fiche.pk)
 
 
-def _render_conflict(
-    request: AuthenticatedHttpRequest, page: selectors.FichePage, form: FicheForm, current: Fiche
+# The choices for a field both people changed: their saved version, the user's input as
+# it was sent, or the user's input as edited in the form on the conflict page.
+CHOICES = ("theirs", "mine", "edited")
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return str(_("iemand anders"))
+    return str(user.get_full_name() or user.username)
+
+
+def _key_label(page: selectors.FichePage, key: str) -> str:
+    """The label of a merge key: a content field, or an indicator (its value)."""
+    if key in CONTENT_FIELDS:
+        return capfirst(str(content_field(key).verbose_name))
+    for indicator in page.indicators:
+        if key == services.indicator_value_key(indicator.pk):
+            return str(indicator.name)
+    return key
+
+
+def _key_fields(page: selectors.FichePage, key: str) -> list[str]:
+    """The form fields of a merge key (an indicator's value spans several)."""
+    if key in CONTENT_FIELDS:
+        return [key]
+    for indicator in page.indicators:
+        if key == services.indicator_value_key(indicator.pk):
+            prefix = f"ind-{indicator.pk}-"
+            form = FicheForm(indicators=[indicator])
+            return [name for name in form.fields if name.startswith(prefix)]
+    return []
+
+
+def _posted_keys(post: QueryDict, name: str, page: selectors.FichePage) -> list[str]:
+    keys = [key for key in post.get(name, "").split(",") if key]
+    return [key for key in keys if _key_fields(page, key)]
+
+
+def _raw_values(form: FicheForm) -> dict[str, str | None]:
+    """What the browser would send for each field of an unbound form (None: a checkbox
+    left unticked), so that a value can be put back into posted data."""
+    raw: dict[str, str | None] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, CheckboxInput):
+            raw[name] = "on" if value else None
+        elif value is None:
+            raw[name] = ""
+        elif isinstance(field, DecimalField):
+            raw[name] = str(field.widget.format_value(value) or "")
+        else:
+            raw[name] = str(value)
+    return raw
+
+
+def _set_raw(data: QueryDict, name: str, value: str | None) -> None:
+    if value is None:
+        data.pop(name, None)
+    else:
+        data[name] = value
+
+
+def _theirs_raw(page: selectors.FichePage, current: Fiche) -> dict[str, str | None]:
+    return _raw_values(
+        FicheForm(initial=FicheForm.initial_for(current), **_indicator_values_for_form(page))
+    )
+
+
+def _resolved(post: QueryDict, conflicts: list[str], page: selectors.FichePage) -> QueryDict:
+    """The posted form with each conflict resolved as chosen."""
+    data = post.copy()
+    theirs = _theirs_raw(page, page.fiche)
+    for key in conflicts:
+        choice = post[f"resolve-{key}"]
+        for name in _key_fields(page, key):
+            if choice == "theirs":
+                _set_raw(data, name, theirs[name])
+            elif choice == "mine":
+                _set_raw(data, name, post.get(f"mine-{name}"))
+    return data
+
+
+def _render_unchosen(
+    request: AuthenticatedHttpRequest,
+    page: selectors.FichePage,
+    conflicts: list[str],
+    unchosen: list[str],
 ) -> HttpResponse:
-    """Someone saved in between: show their changes next to the user's input."""
-    theirs = {name: getattr(current, name) for name in CONTENT_FIELDS}
-    mine = form.content()
-    labels = {name: content_field(name).verbose_name for name in CONTENT_FIELDS}
-    differences = [
-        {
-            "label": labels[name],
-            "name": name,
-            "theirs": theirs[name],
-            "mine": mine[name],
-            "theirs_display": dict(content_field(name).flatchoices).get(theirs[name], theirs[name])
-            if name == "progress_status"
-            else theirs[name],
-        }
-        for name in CONTENT_FIELDS
-        if theirs[name] != mine[name]
-    ]
-    # Keep the user's input, but against the current version: saving again is a choice.
-    data = request.POST.copy()
+    """Saved after a conflict without choosing for every field: ask again, save nothing."""
+    mine_form = FicheForm(request.POST, prefix="mine", **_indicator_values_for_form(page))
+    mine_form.is_valid()  # only the fields sent along are read, each on its own
+    mine_values = {
+        services.indicator_value_key(item.indicator_id): services.value_state(item)
+        for item in mine_form.indicator_values()
+    }
+    mine: dict[str, Any] = {**mine_form.content(), **mine_values}
+    theirs: dict[str, Any] = {name: getattr(page.fiche, name) for name in CONTENT_FIELDS}
+    for indicator in page.indicators:
+        theirs[services.indicator_value_key(indicator.pk)] = services.value_state(
+            page.values.get(indicator.pk)
+        )
+    return _render_conflict(
+        request,
+        page,
+        request.POST,
+        current=page.fiche,
+        conflicts=conflicts,
+        theirs={key: theirs[key] for key in conflicts},
+        mine={key: mine.get(key) for key in conflicts},
+        theirs_kept=_posted_keys(request.POST, "kept", page),
+        unchosen=unchosen,
+        mine_prefix="mine-",
+        status=422,
+    )
+
+
+def _display(page: selectors.FichePage, key: str, value: Any) -> str:
+    if isinstance(value, ValueState):
+        return value_display(value, _indicator(page, key))
+    if key == "progress_status":
+        return str(dict(content_field(key).flatchoices).get(value, value) or "")
+    return str(value or "")
+
+
+def _number(value: Decimal) -> str:
+    """250.00 as 250, 12.50 as 12,5: the number someone typed, not the column's scale."""
+    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return str(number_format(exact))
+
+
+def value_display(state: ValueState, indicator: Indicator | None) -> str:
+    """An indicator's value as a person reads it: the number (or "no data" and why), the
+    breakdown, the assessment."""
+    parts = []
+    if state.no_data:
+        parts.append(_("geen gegevens: %(reason)s") % {"reason": state.no_data_reason})
+    elif state.value is not None:
+        parts.append(_number(state.value))
+    labels = dict(indicator.categories) if indicator else {}
+    parts.extend(f"{labels.get(key, key)}: {_number(item)}" for key, item in state.breakdown)
+    if state.assessment:
+        parts.append(state.assessment)
+    return " · ".join(parts)
+
+
+def _indicator(page: selectors.FichePage, key: str) -> Indicator | None:
+    return next(
+        (i for i in page.indicators if key == services.indicator_value_key(i.pk)),
+        None,
+    )
+
+
+def _render_conflict(
+    request: AuthenticatedHttpRequest,
+    page: selectors.FichePage,
+    posted: QueryDict,
+    *,
+    current: Fiche,
+    conflicts: Sequence[str],
+    theirs: Mapping[str, Any],
+    mine: Mapping[str, Any],
+    theirs_kept: Sequence[str],
+    unchosen: Sequence[str] = (),
+    mine_prefix: str = "",
+    status: int = 409,
+) -> HttpResponse:
+    """Someone saved in between and changed fields this user changed too: show both
+    versions side by side and ask for a choice per field; nothing was saved.
+
+    The form comes back against the current version, with the other person's changes to
+    fields this user did not touch already taken over and this user's own input kept.
+    """
+    data = posted.copy()
+    theirs_raw = _theirs_raw(page, current)
+    for key in theirs_kept:
+        for name in _key_fields(page, key):
+            _set_raw(data, name, theirs_raw[name])
+    mine_raw: list[tuple[str, str]] = []
+    for key in conflicts:
+        for name in _key_fields(page, key):
+            sent = posted.get(f"{mine_prefix}{name}")
+            if sent is not None:
+                mine_raw.append((f"mine-{name}", sent))
     data["version"] = str(current.version)
     data.pop("intent", None)
-    merged_form = FicheForm(data, **_indicator_values_for_form(page))
-    merged_form.is_valid()
+    form = FicheForm(data, **_indicator_values_for_form(page))
+    form.is_valid()
+    rows = [
+        {
+            "key": key,
+            "label": _key_label(page, key),
+            "theirs": _display(page, key, theirs.get(key)),
+            "mine": _display(page, key, mine.get(key)),
+            "choice": data.get(f"resolve-{key}", "") if unchosen else "",
+            "unchosen": key in unchosen,
+        }
+        for key in conflicts
+    ]
     page.fiche = current
     return render(
         request,
@@ -212,12 +417,19 @@ def _render_conflict(
             "page": page,
             "fiche": current,
             "action": current.action,
-            "form": merged_form,
-            "differences": differences,
+            "form": form,
+            "conflict": {
+                "rows": rows,
+                "keys": ",".join(conflicts),
+                "kept": ",".join(theirs_kept),
+                "kept_labels": [_key_label(page, key) for key in theirs_kept],
+                "mine_raw": mine_raw,
+                "unchosen": bool(unchosen),
+            },
             "other_user": current.updated_by,
             "other_time": current.updated_at,
         },
-        status=409,
+        status=status,
     )
 
 
