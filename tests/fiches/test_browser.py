@@ -190,7 +190,7 @@ def test_fiche_goes_from_editor_to_coordinator_and_back_until_approved(
     assert not console_errors, console_errors
 
 
-def test_second_editor_saving_a_stale_fiche_sees_the_conflict_and_overwrites_nothing(
+def test_second_editor_saving_a_stale_fiche_merges_and_chooses_per_conflicting_field(
     live_server: LiveServer,
     fiche: Fiche,
     admin_a,
@@ -205,35 +205,58 @@ def test_second_editor_saving_a_stale_fiche_sees_the_conflict_and_overwrites_not
     second.goto(url)
     theirs = "Eerst een bevraging van de scholen, daarna de vorming."
     mine = "Samen met de pedagogische begeleidingsdiensten een traject uitwerken."
+    their_obstacle = "Weinig vervangers voor leerkrachten in vorming."
+    my_next_step = "Een tweede reeks sessies in het najaar."
 
     first.get_by_label("Plan van aanpak", exact=True).fill(theirs)
+    first.get_by_label("Knelpunten", exact=True).fill(their_obstacle)
+    first.get_by_label(re.compile("^Waarde")).fill("250")
     first.get_by_role("button", name="Bewaren als ontwerp", exact=True).click()
     expect_message(first, "Ontwerp bewaard.")
     fiche.refresh_from_db()
     assert fiche.approach == theirs
 
-    # The second editor still has the form of before the first save.
+    # The second editor still has the form of before the first save, and changes the
+    # approach too, and a field the first one left alone.
     second.get_by_label("Plan van aanpak", exact=True).fill(mine)
+    second.get_by_label("Volgende stappen", exact=True).fill(my_next_step)
     with second.expect_response(
         lambda r: r.request.method == "POST" and r.url.endswith(f"/fiches/{fiche.pk}/")
     ) as answer:
         second.get_by_role("button", name="Bewaren als ontwerp", exact=True).click()
     assert answer.value.status == 409
-    expect(second.get_by_role("alert")).to_contain_text(
+    expect(second.get_by_role("alert").first).to_contain_text(
         "Iemand anders heeft deze fiche intussen gewijzigd"
     )
-    row = second.locator(".conflict-table tbody tr").filter(has_text="Plan van aanpak")
+    rows = second.locator(".conflict-table tbody tr")
+    expect(rows).to_have_count(1)  # only the approach: the rest merges
+    row = rows.filter(has_text="Plan van aanpak")
     expect(row.locator("td").nth(0)).to_have_text(theirs)
     expect(row.locator("td").nth(1)).to_have_text(mine)
     expect(second.get_by_label("Plan van aanpak", exact=True)).to_have_value(mine)
+    # Their changes to fields the second editor did not touch are taken over in the form.
+    expect(second.get_by_label("Knelpunten", exact=True)).to_have_value(their_obstacle)
+    expect(second.get_by_label(re.compile("^Waarde"))).to_have_value("250,00")
     fiche.refresh_from_db()
     assert fiche.approach == theirs, "the stale save must not overwrite the first one"
 
-    # Saving again is a deliberate choice: the form now carries the current version.
+    # Bewaren again, the natural reaction, without choosing: nothing is overwritten.
+    second.get_by_role("button", name="Bewaren als ontwerp", exact=True).click()
+    expect(second.locator(".conflict-table")).to_contain_text("Maak een keuze.")
+    fiche.refresh_from_db()
+    assert fiche.approach == theirs
+
+    # An explicit choice saves: my approach, their obstacle and value, my next step.
+    second.get_by_label("Mijn versie behouden").check()
     second.get_by_role("button", name="Bewaren als ontwerp", exact=True).click()
     expect_message(second, "Ontwerp bewaard.")
     fiche.refresh_from_db()
-    assert fiche.approach == mine
+    assert (fiche.approach, fiche.obstacles, fiche.next_steps) == (
+        mine,
+        their_obstacle,
+        my_next_step,
+    )
+    assert IndicatorValue.objects.get(indicator__action=fiche.action).value == Decimal(250)
     assert fiche.updated_by is not None
     assert fiche.updated_by.username == "editor-a2"
     saved = [
