@@ -8,13 +8,15 @@ related model. No query per record.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
@@ -46,10 +48,23 @@ class TimelineEntry:
     kind: str
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
+    # What changed, when a timeline covers several objects (e.g. "Meting 2026: …").
+    subject: str = ""
+
+
+def number_display(value: Decimal) -> str:
+    """250.00 as 250, 12.50 as 12,5: the number as typed, not the column's scale."""
+    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return str(number_format(exact))
+
+
+def _empty(value: object) -> bool:
+    # Not ``value in (None, "", False)``: a measured 0 equals False.
+    return value is None or value is False or (isinstance(value, str | dict | list) and not value)
 
 
 def _display(value: object, names: dict[Any, str], choices: dict[Any, str]) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == {}:
         return "—"
     if names:
         return names.get(value, f"#{value}")
@@ -57,6 +72,10 @@ def _display(value: object, names: dict[Any, str], choices: dict[Any, str]) -> s
         return str(choices.get(value, value))
     if isinstance(value, bool):
         return str(_("ja") if value else _("nee"))
+    if isinstance(value, Decimal):
+        return number_display(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)
 
 
@@ -85,47 +104,85 @@ def timeline(
     entries: list[TimelineEntry] = []
     previous = None
     for record in records:
-        changes: list[FieldChange] = []
-        for f in fields:
-            attname = f.attname
-            new = getattr(record, attname)
-            old: Any = getattr(previous, attname) if previous is not None else None
-            if previous is not None and old == new:
-                continue
-            if previous is None and new in (None, "", False):
-                continue
-            choices = dict(f.flatchoices) if f.choices else {}
-            changes.append(
-                FieldChange(
-                    str(f.verbose_name),
-                    _display(old, names.get(f.name, {}), choices) if previous else "—",
-                    _display(new, names.get(f.name, {}), choices),
-                )
-            )
-        for label, values in m2m.items():
-            new_values = values.get(record.history_id, [])
-            old_values: list[str] = (
-                values.get(previous.history_id, []) if previous is not None else []
-            )
-            if new_values != old_values and (previous is not None or new_values):
-                changes.append(
-                    FieldChange(label, ", ".join(old_values) or "—", ", ".join(new_values) or "—")
-                )
-        user = record.history_user
-        entries.append(
-            TimelineEntry(
-                date=record.history_date,
-                user=(user.get_full_name() or user.username) if user else str(_("systeem")),
-                kind=str(HISTORY_TYPE_LABELS.get(record.history_type, record.history_type)),
-                reason=record.history_change_reason or "",
-                changes=changes,
-            )
-        )
+        entries.append(_entry(record, previous, fields, names, m2m))
         previous = record
     if len(records) > limit:
         entries = entries[1:]
     entries.reverse()
     return entries
+
+
+def records_timeline(
+    model: type[models.Model],
+    records: Sequence[Any],
+    *,
+    exclude: Iterable[str] = ("id",),
+    subject: Callable[[Any], str] | None = None,
+) -> list[TimelineEntry]:
+    """The timeline of several objects of ``model`` from their history ``records`` (loaded
+    by the caller, oldest first, ``history_user`` joined): each record compared with the
+    previous record of the same object. Newest first; ``subject`` names each record's
+    object. Foreign keys that are shown cost one query per related model."""
+    if not records:
+        return []
+    tracked = {f.attname for f in records[0]._meta.concrete_fields}
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in set(exclude) and f.attname in tracked and not getattr(f, "auto_now", False)
+    ]
+    names = _related_names(records, fields)
+    last: dict[Any, Any] = {}
+    entries: list[TimelineEntry] = []
+    for record in records:
+        entry = _entry(record, last.get(record.id), fields, names, {})
+        entry.subject = subject(record) if subject else ""
+        entries.append(entry)
+        last[record.id] = record
+    entries.reverse()
+    return entries
+
+
+def _entry(
+    record: Any,
+    previous: Any,
+    fields: Sequence[models.Field],
+    names: dict[str, dict],
+    m2m: dict[str, dict],
+) -> TimelineEntry:
+    """One history record as who, when, why and old → new per changed field."""
+    changes: list[FieldChange] = []
+    for f in fields:
+        attname = f.attname
+        new = getattr(record, attname)
+        old: Any = getattr(previous, attname) if previous is not None else None
+        if previous is not None and old == new:
+            continue
+        if previous is None and _empty(new):
+            continue
+        choices = dict(f.flatchoices) if f.choices else {}
+        changes.append(
+            FieldChange(
+                str(f.verbose_name),
+                _display(old, names.get(f.name, {}), choices) if previous else "—",
+                _display(new, names.get(f.name, {}), choices),
+            )
+        )
+    for label, values in m2m.items():
+        new_values = values.get(record.history_id, [])
+        old_values: list[str] = values.get(previous.history_id, []) if previous is not None else []
+        if new_values != old_values and (previous is not None or new_values):
+            changes.append(
+                FieldChange(label, ", ".join(old_values) or "—", ", ".join(new_values) or "—")
+            )
+    user = record.history_user
+    return TimelineEntry(
+        date=record.history_date,
+        user=(user.get_full_name() or user.username) if user else str(_("systeem")),
+        kind=str(HISTORY_TYPE_LABELS.get(record.history_type, record.history_type)),
+        reason=record.history_change_reason or "",
+        changes=changes,
+    )
 
 
 def _related_names(records: Sequence[Any], fields: Sequence[models.Field]) -> dict[str, dict]:
