@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -15,12 +14,11 @@ from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplan.history import timeline
+from actionplan.history import number_display, timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
 from actionplan.selectors import plan_current
@@ -29,6 +27,7 @@ from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
 from fiches.merge import ValueState
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
 from indicators.models import Indicator
+from indicators.selectors import value_history
 
 PAGE_SIZE = 50
 
@@ -335,12 +334,6 @@ def _display(page: selectors.FichePage, key: str, value: Any) -> str:
     return str(value or "")
 
 
-def _number(value: Decimal) -> str:
-    """250.00 as 250, 12.50 as 12,5: the number someone typed, not the column's scale."""
-    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return str(number_format(exact))
-
-
 def value_display(state: ValueState, indicator: Indicator | None) -> str:
     """An indicator's value as a person reads it: the number (or "no data" and why), the
     breakdown, the assessment."""
@@ -348,9 +341,9 @@ def value_display(state: ValueState, indicator: Indicator | None) -> str:
     if state.no_data:
         parts.append(_("geen gegevens: %(reason)s") % {"reason": state.no_data_reason})
     elif state.value is not None:
-        parts.append(_number(state.value))
+        parts.append(number_display(state.value))
     labels = dict(indicator.categories) if indicator else {}
-    parts.extend(f"{labels.get(key, key)}: {_number(item)}" for key, item in state.breakdown)
+    parts.extend(f"{labels.get(key, key)}: {number_display(item)}" for key, item in state.breakdown)
     if state.assessment:
         parts.append(state.assessment)
     return " · ".join(parts)
@@ -532,6 +525,10 @@ def fiche_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "action": fiche.action,
             "entries": timeline(fiche, exclude=("id", "version", "round", "action", "year")),
             "comparison": comparison,
+            # Built in memory from two queries: the page costs the same for any number.
+            "value_page": Paginator(
+                value_history(action_id=fiche.action_id, year=fiche.year), PAGE_SIZE
+            ).get_page(request.GET.get("metingen")),
         },
     )
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from actionplan.charts import TrendPoint, trend_chart
+from actionplan.history import TimelineEntry, records_timeline
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -63,3 +65,21 @@ def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[I
             )
         )
     return trends
+
+
+def value_history(*, action_id: int, year: int | None = None) -> list[TimelineEntry]:
+    """Every change of the action's indicator values (of ``year``, when given), newest
+    first: old → new, who, when and why. Two queries, whatever the number of changes."""
+    records = IndicatorValue.history.filter(indicator__action_id=action_id)
+    if year is not None:
+        records = records.filter(year=year)
+    names = dict(Indicator.objects.filter(action_id=action_id).order_by().values_list("id", "name"))
+    label = _("Meting %(year)s: %(indicator)s")
+    return records_timeline(
+        IndicatorValue,
+        list(records.select_related("history_user").order_by("history_date", "history_id")),
+        exclude=("id", "indicator", "year", "updated_by"),
+        subject=lambda record: (
+            label % {"year": record.year, "indicator": names.get(record.indicator_id, "")}
+        ),
+    )

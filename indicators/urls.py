@@ -6,6 +6,11 @@ app_name = "indicators"
 
 urlpatterns = [
     path("acties/<int:pk>/indicatoren/", views.indicator_list, name="list"),
+    path(
+        "acties/<int:pk>/indicatoren/geschiedenis/",
+        views.value_history,
+        name="value-history",
+    ),
     path("acties/<int:pk>/indicatoren/nieuw/", views.indicator_edit, name="create"),
     path("acties/<int:pk>/indicatoren/<int:indicator_pk>/", views.indicator_edit, name="edit"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import selectors as plan_selectors
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.models import Action
+from indicators import selectors
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
 from indicators.selectors import indicator_trends
@@ -69,4 +72,19 @@ def indicator_edit(
             "indicator": indicator,
         },
         status=422 if request.method == "POST" else 200,
+    )
+
+
+VALUE_HISTORY_PAGE_SIZE = 50
+
+
+@require_GET
+def value_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The changes of an action's indicator values: an htmx partial of the action's
+    history page (actionplan sits below indicators and cannot read them itself)."""
+    action = get_object_or_404(Action.objects.only("id"), pk=pk)
+    entries = selectors.value_history(action_id=action.pk)
+    page = Paginator(entries, VALUE_HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "indicators/partials/value_history.html", {"action": action, "page": page}
     )

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from django.forms import CheckboxInput, DecimalField
+from django.test import Client
+from django.urls import reverse
 
 from fiches.models import Fiche
 from fiches.services import fiche_save, round_open
@@ -37,3 +41,23 @@ def fill(fiche: Fiche, user) -> Fiche:
         expected_version=Fiche.objects.get(pk=fiche.pk).version,
         data={"status_update": "Het werk loopt.", "progress_status": "on_track"},
     )
+
+
+def loaded_form(client: Client, fiche: Fiche) -> dict[str, Any]:
+    """The fiche form as the browser got it: every field with the value it would send."""
+    page = client.get(reverse("fiches:detail", args=[fiche.pk]))
+    form = page.context["form"]
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif value is None:
+            data[name] = ""
+        elif isinstance(field, DecimalField):
+            data[name] = field.widget.format_value(value)
+        else:
+            data[name] = value
+    data.pop("confirm_privacy", None)
+    return data

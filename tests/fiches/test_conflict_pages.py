@@ -7,8 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.forms import CheckboxInput, DecimalField
-from django.test import Client
 from django.urls import reverse
 
 from actionplan.models import Role, User
@@ -18,6 +16,7 @@ from fiches.services import IndicatorValueInput
 from indicators.models import IndicatorValue
 from indicators.services import indicator_save
 from tests.factories import UserFactory
+from tests.fiches.conftest import loaded_form
 
 pytestmark = pytest.mark.django_db
 
@@ -31,26 +30,6 @@ def other(admin_a) -> User:
         role=Role.EDITOR,
         administrations=[admin_a],
     )
-
-
-def _loaded(client: Client, fiche: Fiche) -> dict[str, Any]:
-    """The fiche form as the browser got it: every field with its value."""
-    page = client.get(reverse("fiches:detail", args=[fiche.pk]))
-    form = page.context["form"]
-    data: dict[str, Any] = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, CheckboxInput):
-            if value:
-                data[name] = "on"
-        elif value is None:
-            data[name] = ""
-        elif isinstance(field, DecimalField):
-            data[name] = field.widget.format_value(value)
-        else:
-            data[name] = value
-    data.pop("confirm_privacy", None)
-    return data
 
 
 def _conflict_form(response: Any, **choices: str) -> dict[str, Any]:
@@ -68,7 +47,7 @@ def test_saving_a_stale_form_keeps_the_other_persons_change_to_an_untouched_fiel
 ):
     fiche = fiches["own"]
     client.force_login(editor_a)
-    form = _loaded(client, fiche)  # A opens the fiche
+    form = loaded_form(client, fiche)  # A opens the fiche
     services.fiche_save(  # B saves the goal
         fiche=fiche, user=other, expected_version=fiche.version, data={"goal": "Doel van Ann"}
     )
@@ -93,7 +72,7 @@ def test_a_field_both_changed_is_shown_side_by_side_and_needs_a_choice(
 ):
     fiche = fiches["own"]
     client.force_login(editor_a)
-    form = _loaded(client, fiche)
+    form = loaded_form(client, fiche)
     services.fiche_save(
         fiche=fiche,
         user=other,
@@ -149,7 +128,7 @@ def test_a_field_both_changed_is_shown_side_by_side_and_needs_a_choice(
 def test_the_chosen_version_is_saved(client, editor_a, other, fiches, choice, edited, kept):
     fiche = fiches["own"]
     client.force_login(editor_a)
-    form = _loaded(client, fiche)
+    form = loaded_form(client, fiche)
     services.fiche_save(
         fiche=fiche, user=other, expected_version=fiche.version, data={"approach": "Aanpak van Ann"}
     )
@@ -180,7 +159,7 @@ def test_an_indicator_value_both_changed_needs_a_choice_too(
         values=[IndicatorValueInput(indicator_id=indicator.pk, value=Decimal(250))],
     )
     client.force_login(editor_a)
-    form = _loaded(client, fiche)
+    form = loaded_form(client, fiche)
     assert form[f"ind-{indicator.pk}-value"] == "250,00"
     services.fiche_save(
         fiche=fiche,
@@ -203,7 +182,7 @@ def test_an_indicator_value_both_changed_needs_a_choice_too(
     assert value.history.latest().history_user == editor_a
 
     # And keeping theirs after another round leaves their value.
-    form = _loaded(client, fiche)
+    form = loaded_form(client, fiche)
     services.fiche_save(
         fiche=fiche,
         user=other,
