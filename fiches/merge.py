@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,45 @@ class ValueState:
                 )
             ),
         )
+
+
+class Measured(Protocol):
+    """An indicator's value as a row, a history record or the input of a save."""
+
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def no_data(self) -> bool: ...
+    @property
+    def no_data_reason(self) -> str: ...
+    @property
+    def assessment(self) -> str: ...
+    @property
+    def breakdown(self) -> Any: ...
+
+
+def value_state(value: Measured | None) -> ValueState:
+    """The comparable state of an indicator's value (a missing one is empty)."""
+    if value is None:
+        return ValueState()
+    return ValueState.of(
+        value=value.value,
+        no_data=value.no_data,
+        no_data_reason=value.no_data_reason,
+        assessment=value.assessment,
+        breakdown=value.breakdown,
+    )
+
+
+class _Unknown:
+    """A base that history does not hold: equal to nothing, so each difference between
+    the two sides is a conflict."""
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 0
+
+
+UNKNOWN: Any = _Unknown()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from actionplan.models import Administration, User
+from fiches.merge import ValueState, value_state
 from fiches.models import (
+    CONTENT_FIELDS,
     Contribution,
     Fiche,
     FicheQuerySet,
@@ -133,4 +136,39 @@ def fiche_page(pk: int, user: User) -> FichePage:
         events=list(fiche.review_events.all()),
         previous=previous,
         my_co_lead_administrations=mine,
+    )
+
+
+@dataclass
+class VersionState:
+    """A fiche's content and indicator values (by indicator id) as they were in a version."""
+
+    content: dict[str, Any]
+    values: dict[int, ValueState]
+
+
+def fiche_version_state(fiche: Fiche, version: int) -> VersionState | None:
+    """``fiche`` as it was in ``version``, read back from history (None: no record of it).
+
+    A save writes the values before the fiche's own record, in one transaction, so the
+    values of a version are the ones recorded up to that version's record.
+    """
+    record = (
+        Fiche.history.filter(id=fiche.pk, version=version)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if record is None:
+        return None
+    values: dict[int, ValueState] = {}
+    for value in IndicatorValue.history.filter(
+        indicator__action_id=fiche.action_id,
+        year=fiche.year,
+        history_date__lte=record.history_date,
+    ).order_by("history_date", "history_id"):
+        values[value.indicator_id] = (
+            ValueState() if value.history_type == "-" else value_state(value)
+        )
+    return VersionState(
+        content={name: getattr(record, name) for name in CONTENT_FIELDS}, values=values
     )

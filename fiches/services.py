@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.models import Action, Administration, Plan, User
-from fiches.merge import ValueState, three_way_merge
+from fiches.merge import UNKNOWN, ValueState, three_way_merge, value_state
 from fiches.models import (
     CONTENT_FIELDS,
     EDITABLE_STATES,
@@ -29,6 +29,7 @@ from fiches.models import (
     RoundStatus,
 )
 from fiches.privacy import personal_data_warnings
+from fiches.selectors import fiche_version_state
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -307,19 +308,6 @@ def _write(
     return current
 
 
-def value_state(value: IndicatorValue | IndicatorValueInput | None) -> ValueState:
-    """The comparable state of an indicator's value (a row, a record or an input)."""
-    if value is None:
-        return ValueState()
-    return ValueState.of(
-        value=value.value,
-        no_data=value.no_data,
-        no_data_reason=value.no_data_reason,
-        assessment=value.assessment,
-        breakdown=value.breakdown,
-    )
-
-
 def _merge_with_base(
     current: Fiche,
     base_version: int,
@@ -328,24 +316,17 @@ def _merge_with_base(
 ) -> tuple[dict[str, Any], list[IndicatorValueInput], tuple[str, ...]]:
     """What to write: this user's changes on top of the current fiche (see
     ``fiche_save_merging``). Raises ``FicheMergeConflict`` on a field both changed."""
-    base = (
-        Fiche.history.filter(id=current.pk, version=base_version)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
-    if base is None:
-        if base_version != current.version:
-            # No record of that version (never shown by this application): refuse, as
-            # before, rather than guess what the user started from.
-            raise FicheConflict(current)
-        base_content = {name: getattr(current, name) for name in CONTENT_FIELDS}
-        as_of = timezone.now()
-    else:
-        base_content = {name: getattr(base, name) for name in CONTENT_FIELDS}
-        as_of = base.history_date
+    base = fiche_version_state(current, base_version)
     theirs: dict[str, Any] = {name: getattr(current, name) for name in CONTENT_FIELDS}
-    old: dict[str, Any] = dict(base_content)
     mine: dict[str, Any] = dict(data)
+    if base is not None:
+        old: dict[str, Any] = dict(base.content)
+    elif base_version == current.version:
+        old = dict(theirs)  # a fiche without history records: nothing to merge
+    else:
+        # No record of the version the user started from: every field that differs is
+        # the user's choice, nothing is taken over silently.
+        old = dict.fromkeys(theirs, UNKNOWN)
     inputs = {item.indicator_id: item for item in values}
     if inputs:
         now = {
@@ -354,12 +335,14 @@ def _merge_with_base(
                 indicator__action_id=current.action_id, year=current.year
             )
         }
-        then = _values_as_of(current, as_of)
         for indicator_id, item in inputs.items():
             key = indicator_value_key(indicator_id)
             theirs[key] = value_state(now.get(indicator_id))
-            old[key] = then.get(indicator_id, ValueState())
             mine[key] = value_state(item)
+            if base is not None:
+                old[key] = base.values.get(indicator_id, ValueState())
+            else:
+                old[key] = theirs[key] if base_version == current.version else UNKNOWN
     outcome = three_way_merge(base=old, theirs=theirs, mine=mine)
     if outcome.conflicts:
         raise FicheMergeConflict(
@@ -378,23 +361,6 @@ def _merge_with_base(
         != theirs[indicator_value_key(indicator_id)]
     ]
     return content, changed_values, outcome.theirs_kept
-
-
-def _values_as_of(fiche: Fiche, moment: dt.datetime) -> dict[int, ValueState]:
-    """The fiche's indicator values as they were at ``moment``, from their history.
-
-    A save writes the values before the fiche's own record, in one transaction, so the
-    values of a version are those recorded up to that version's record.
-    """
-    history = IndicatorValue.history.model
-    states: dict[int, ValueState] = {}
-    for record in history.objects.filter(
-        indicator__action_id=fiche.action_id, year=fiche.year, history_date__lte=moment
-    ).order_by("history_date", "history_id"):
-        states[record.indicator_id] = (
-            ValueState() if record.history_type == "-" else value_state(record)
-        )
-    return states
 
 
 def indicator_value_key(indicator_id: int) -> str:

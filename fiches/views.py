@@ -24,7 +24,7 @@ from actionplan.models import Administration
 from actionplan.selectors import plan_current
 from fiches import selectors, services
 from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
-from fiches.merge import ValueState
+from fiches.merge import ValueState, value_state
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
 from indicators.models import Indicator
 from indicators.selectors import value_history
@@ -302,13 +302,13 @@ def _render_unchosen(
     mine_form = FicheForm(request.POST, prefix="mine", **_indicator_values_for_form(page))
     mine_form.is_valid()  # only the fields sent along are read, each on its own
     mine_values = {
-        services.indicator_value_key(item.indicator_id): services.value_state(item)
+        services.indicator_value_key(item.indicator_id): value_state(item)
         for item in mine_form.indicator_values()
     }
     mine: dict[str, Any] = {**mine_form.content(), **mine_values}
     theirs: dict[str, Any] = {name: getattr(page.fiche, name) for name in CONTENT_FIELDS}
     for indicator in page.indicators:
-        theirs[services.indicator_value_key(indicator.pk)] = services.value_state(
+        theirs[services.indicator_value_key(indicator.pk)] = value_state(
             page.values.get(indicator.pk)
         )
     return _render_conflict(

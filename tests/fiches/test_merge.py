@@ -223,3 +223,20 @@ def test_the_api_save_stays_strict_on_a_stale_version(fiches, editor_a, admin_a)
         services.fiche_save(
             fiche=fiche, user=editor_a, expected_version=base, data={"obstacles": "K"}
         )
+
+
+@pytest.mark.django_db
+def test_without_a_record_of_the_base_every_difference_needs_a_choice(
+    fiches, editor_a, admin_a
+) -> None:
+    fiche = fiches["own"]
+    base = fiche.version
+    services.fiche_save(
+        fiche=fiche, user=_other_editor(admin_a), expected_version=base, data={"goal": "G"}
+    )
+    fiche.history.filter(version=base).delete()
+    with pytest.raises(services.FicheMergeConflict) as caught:
+        services.fiche_save_merging(
+            fiche=fiche, user=editor_a, base_version=base, data={"goal": "", "approach": "A"}
+        )
+    assert caught.value.conflicts == ("goal", "approach")
