@@ -171,7 +171,7 @@ def test_fiche_goes_from_editor_to_coordinator_and_back_until_approved(
     expect(state_badge(page)).to_have_text("goedgekeurd")
     page.get_by_role("link", name="Geschiedenis en vergelijking", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/fiches/{fiche.pk}/geschiedenis/$"))
-    expect(page.locator(".timeline")).to_contain_text(f"reden: {reason}")
+    expect(page.locator(".timeline").first).to_contain_text(f"reden: {reason}")
 
     fiche.refresh_from_db()
     assert fiche.state == FicheState.APPROVED
@@ -265,6 +265,31 @@ def test_second_editor_saving_a_stale_fiche_merges_and_chooses_per_conflicting_f
         if h.approach
     ]
     assert saved == [(theirs, "editor-a"), (mine, "editor-a2")]
+
+
+def test_every_value_change_shows_on_the_fiche_and_action_history(
+    page: Page, live_server: LiveServer, fiche: Fiche
+) -> None:
+    login(page, live_server, "editor-a", PASSWORD)
+    for typed in ("250", "12,5", "214"):
+        page.goto(f"{live_server.url}/fiches/{fiche.pk}/")
+        page.get_by_label(re.compile("^Waarde")).fill(typed)
+        page.get_by_role("button", name="Bewaren als ontwerp", exact=True).click()
+        expect_message(page, "Ontwerp bewaard.")
+
+    page.goto(f"{live_server.url}/fiches/{fiche.pk}/geschiedenis/")
+    changes = page.locator("#value-history + .timeline .changes tbody tr")
+    expect(changes).to_have_count(3)
+    expect(changes.nth(0)).to_contain_text("12,5")
+    expect(changes.nth(0).locator("td.new")).to_have_text("214")
+
+    # The action's history gets the values' changes from the indicators side (htmx).
+    page.goto(f"{live_server.url}/acties/{fiche.action_id}/geschiedenis/")
+    section = page.locator("section#value-history")
+    expect(section.get_by_role("heading", name="Wijzigingen van de metingen")).to_be_visible()
+    expect(section.locator(".timeline > li")).to_have_count(3)
+    expect(section.locator(".timeline > li").first).to_contain_text(INDICATOR_NAME)
+    expect(section.locator("td.old").first).to_have_text("12,5")
 
 
 def test_fiche_form_has_no_serious_accessibility_violations(
