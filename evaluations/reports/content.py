@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,12 +176,11 @@ def _indicator_rows(action_ids: list[int], year: int) -> dict[int, list[Indicato
 
 
 def _adjustments(action_ids: list[int], plan: Plan) -> dict[int, list[dict[str, Any]]]:
-    """Changes to actions that carry a reason (*bijsturing*), oldest first."""
+    """Changes recorded as adjustments of the plan (*bijsturing*), oldest first; editorial
+    corrections are not listed."""
     result: dict[int, list[dict[str, Any]]] = defaultdict(list)
     records = (
-        Action.history.filter(id__in=action_ids, history_type="~")
-        .exclude(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
-        .exclude(history_change_reason__in=["load_demo", "test"])
+        Action.history.filter(id__in=action_ids, history_type="~", is_adjustment=True)
         .select_related("history_user")
         .order_by("history_date")
     )
