@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from indicators.models import Indicator
+from indicators.numbers import NumberField
 
 
 class IndicatorForm(forms.ModelForm):
@@ -22,4 +23,4 @@ class IndicatorForm(forms.ModelForm):
             "position",
         ]
         widgets = {"description": forms.Textarea({"rows": 3})}
-        localized_fields = ["baseline_value", "target_value"]
+        field_classes = {"baseline_value": NumberField, "target_value": NumberField}
