@@ -147,6 +147,11 @@ class FicheForm(ServiceForm):
                         f"{prefix}-value",
                         _("Vul een getal in, of kies ‘geen gegevens’ met een reden."),
                     )
+                # The indicator's bounds (the service applies them too), shown on the field.
+                for key in ["value", *(key for key, _label in indicator.categories)]:
+                    message = indicator.value_error(data.get(f"{prefix}-{key}"))
+                    if message:
+                        self.add_error(f"{prefix}-{key}", message)
             elif self.submitting and not (data.get(f"{prefix}-assessment") or "").strip():
                 self.add_error(f"{prefix}-assessment", _("Vul de beoordeling in."))
         if self.submitting:

@@ -477,3 +477,16 @@ def test_value_import_reads_a_dot_before_three_digits_as_thousands(coordinator_c
     assert response.json()["errors"] == []
     values = dict(IndicatorValue.objects.values_list("year", "value"))
     assert values == {2026: Decimal(1234), 2027: Decimal("12.5")}
+
+
+def test_value_import_refuses_a_value_out_of_bounds(coordinator_client, value_setup, coordinator):
+    own = value_setup["own"]
+    indicator_save(action=own.action, user=coordinator, indicator=own, data={"value_kind": "count"})
+    content = _value_file(
+        [[own.action.code, own.pk, own.name, "aantal", 2026, "2,5", "nee", "", ""]]
+    )
+    response = upload(coordinator_client, "indicator-values", "w.xlsx", content, dry_run=False)
+    assert response.json()["errors"] == [
+        {"row": 2, "column": "Waarde", "message": "Een aantal is een geheel getal vanaf 0."}
+    ]
+    assert not IndicatorValue.objects.exists()

@@ -56,6 +56,7 @@ def test_indicator_form_reads_flemish_numbers(client, editor_a, plan, admin_a) -
             "name": "Bereikte professionals",
             "kind": "quantitative",
             "unit": "aantal",
+            "value_kind": "decimal",
             "baseline_value": "1.234",
             "baseline_year": 2024,
             "target_value": "2.500,5",
