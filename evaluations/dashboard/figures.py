@@ -20,6 +20,7 @@ from actionplan.models import Action, Plan
 from actionplan.selectors import plan_current
 from evaluations.dashboard import selectors
 from evaluations.dashboard.selectors import PROGRESS_COLUMNS, AsOf
+from fiches.selectors import value_counts_condition
 from indicators.selectors import IndicatorTrend, indicator_trends
 
 INDICATORS_PER_PAGE = 12
@@ -98,7 +99,18 @@ class Dashboard:
 
     @cached_property
     def trends(self) -> list[IndicatorTrend]:
-        return indicator_trends(list(self.trends_page.object_list), self.as_of.year)
+        return indicator_trends(
+            list(self.trends_page.object_list), self.as_of.year, counts=value_counts_condition()
+        )
+
+    @cached_property
+    def all_trends(self) -> list[IndicatorTrend]:
+        """Every quantitative indicator of the selection, for the CSV and the stats API."""
+        return indicator_trends(
+            list(selectors.quantitative_indicators(self.actions)),
+            self.as_of.year,
+            counts=value_counts_condition(),
+        )
 
 
 def build(params: QueryDict) -> Dashboard:
