@@ -55,6 +55,10 @@ def _approve(fiche: Fiche, coordinator: User) -> Fiche:
 
 @pytest.fixture
 def figures(plan: Plan, coordinator: User, admin_a: Administration) -> Figures:
+    return make_figures(plan, coordinator, admin_a)
+
+
+def make_figures(plan: Plan, coordinator: User, admin_a: Administration) -> Figures:
     """Baseline 100 (2025), target 200 (2029); 150 approved in 2025, 999 drafted in 2026."""
     action = ActionFactory(lead_administration=admin_a, start_year=2025, end_year=2029)
     indicator = IndicatorFactory(
