@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from actionplan.charts import bar_chart
+from actionplan.charts import Bar, bar_chart, bars
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, Plan
 from actionplan.selectors import plan_current
@@ -79,14 +79,23 @@ class Dashboard:
         return selectors.progress(self.actions, self.as_of)
 
     @cached_property
-    def progress_chart(self) -> SafeString:
+    def progress_rows(self) -> list[tuple[str, int]]:
         totals = self.progress.totals.counts
+        return [(str(label), totals[key]) for key, label in PROGRESS_COLUMNS]
+
+    @cached_property
+    def progress_chart(self) -> SafeString:
         return bar_chart(
             chart_id="progress-total",
             title=_("Acties per voortgangsstatus"),
-            rows=[(str(label), totals[key]) for key, label in PROGRESS_COLUMNS],
+            rows=self.progress_rows,
             unit=_("acties"),
         )
+
+    @cached_property
+    def progress_bars(self) -> list[Bar]:
+        """The chart's numbers, for the table beside it."""
+        return bars(self.progress_rows)
 
     @cached_property
     def coverage(self) -> selectors.Coverage:

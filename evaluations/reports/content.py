@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplan.charts import bar_chart
+from actionplan.charts import Bar, bar_chart, bars
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from evaluations.dashboard import selectors
@@ -85,6 +85,7 @@ class ReportContent:
     approved: int
     progress_totals: dict[str, int]
     progress_chart: Any
+    progress_bars: list[Bar]
     coverage: selectors.Coverage
     completed_pct: int
 
@@ -133,6 +134,7 @@ def report_content(report: EvaluationReport) -> ReportContent:
     as_of = selectors.AsOf.for_year(year)
     progress = selectors.progress(Action.objects.for_plan(plan), as_of, limit=0)
     totals = progress.totals.counts
+    progress_rows = [(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS]
     return ReportContent(
         plan=plan,
         kind=report.kind,
@@ -152,9 +154,10 @@ def report_content(report: EvaluationReport) -> ReportContent:
         progress_chart=bar_chart(
             chart_id="progress-total",
             title=_("Acties per voortgangsstatus"),
-            rows=[(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS],
+            rows=progress_rows,
             unit=_("acties"),
         ),
+        progress_bars=bars(progress_rows),
         coverage=selectors.coverage(plan, Action.objects.for_plan(plan)),
         completed_pct=progress.totals.completed_pct,
     )
