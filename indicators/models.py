@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
@@ -259,6 +260,12 @@ class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
     def editable_by(self, user: User) -> IndicatorValueQuerySet:
         return self.filter(indicator__in=Indicator.objects.editable_by(user))
 
+    def with_counts(self, condition: BaseExpression) -> IndicatorValueQuerySet:
+        """Annotate ``counts``: whether the value counts in the figures. The condition
+        depends on the fiche's approval, which this floor does not know: callers pass
+        ``fiches.selectors.value_counts_condition()``."""
+        return self.annotate(counts=ExpressionWrapper(condition, output_field=BooleanField()))
+
 
 class IndicatorValue(models.Model):
     """One measurement per indicator per year: a number, or an explicit "no data"."""
@@ -284,6 +291,9 @@ class IndicatorValue(models.Model):
     history = History(excluded_fields=["updated_at"])
 
     objects = IndicatorValueQuerySet.as_manager()
+
+    # Present on rows from ``IndicatorValueQuerySet.with_counts``.
+    counts: bool
 
     class Meta:
         ordering = ["indicator", "year"]
