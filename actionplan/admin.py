@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,22 +35,58 @@ class NoDeleteAdmin(SimpleHistoryAdmin):
         return False
 
 
+class ReasonForm(forms.ModelForm):
+    """Every change in the admin says why: the reason goes into the history."""
+
+    change_reason = forms.CharField(
+        label=_("Reden van de wijziging"),
+        max_length=500,
+        help_text=_("Komt in de geschiedenis, met je naam en het tijdstip."),
+        error_messages={"required": _("Geef de reden van de wijziging op.")},
+    )
+
+
+class ActionAdminForm(ReasonForm):
+    change_kind = forms.ChoiceField(
+        label=_("Soort wijziging"),
+        choices=[
+            ("", _("— kies —")),
+            ("correction", _("Redactionele correctie (telt niet als bijsturing)")),
+            ("adjustment", _("Bijsturing van de actie (komt in de evaluatie)")),
+        ],
+        error_messages={"required": _("Kies of dit een correctie of een bijsturing is.")},
+    )
+
+
+class ReasonAdmin(NoDeleteAdmin):
+    form = ReasonForm
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        extra = [name for name in self.form.declared_fields if name.startswith("change_")]
+        return [
+            (None, {"fields": [f for f in fieldsets[0][1]["fields"] if f not in extra]}),
+            *fieldsets[1:],
+            (_("Waarom"), {"fields": extra}),
+        ]
+
+
 @admin.register(Plan)
 class PlanAdmin(NoDeleteAdmin):
     list_display = ["title", "code", "start_year", "end_year", "coordinating_agency"]
 
 
 @admin.register(StrategicGoal)
-class StrategicGoalAdmin(NoDeleteAdmin):
+class StrategicGoalAdmin(ReasonAdmin):
     list_display = ["number", "title", "policy_level", "plan"]
     list_filter = ["plan", "policy_level"]
 
     def save_model(self, request: HttpRequest, obj: StrategicGoal, form: Any, change: bool) -> None:
-        services.strategic_goal_save(goal=obj, reason=gettext("gewijzigd in beheer"))
+        services.strategic_goal_save(goal=obj, reason=form.cleaned_data["change_reason"])
 
 
 @admin.register(OperationalGoal)
-class OperationalGoalAdmin(NoDeleteAdmin):
+class OperationalGoalAdmin(ReasonAdmin):
     list_display = ["code", "title", "strategic_goal"]
     list_filter = ["strategic_goal__plan", "strategic_goal"]
     list_select_related = ["strategic_goal"]
@@ -59,11 +95,12 @@ class OperationalGoalAdmin(NoDeleteAdmin):
     def save_model(
         self, request: HttpRequest, obj: OperationalGoal, form: Any, change: bool
     ) -> None:
-        services.operational_goal_save(goal=obj, reason=gettext("gewijzigd in beheer"))
+        services.operational_goal_save(goal=obj, reason=form.cleaned_data["change_reason"])
 
 
 @admin.register(Action)
-class ActionAdmin(NoDeleteAdmin):
+class ActionAdmin(ReasonAdmin):
+    form = ActionAdminForm
     list_display = [
         "code",
         "title",
@@ -99,7 +136,12 @@ class ActionAdmin(NoDeleteAdmin):
             for name in services.ACTION_M2M_FIELDS
             if name in form.cleaned_data
         }
-        services.action_save(action=obj, m2m=self._m2m, reason=gettext("gewijzigd in beheer"))
+        services.action_save(
+            action=obj,
+            m2m=self._m2m,
+            reason=form.cleaned_data["change_reason"],
+            adjustment=form.cleaned_data["change_kind"] == "adjustment",
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         for formset in formsets:

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.dispatch import receiver
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_history_manager_for_model
 
 
@@ -29,6 +31,24 @@ class History(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             sender._history_records = self
+
+
+class AdjustmentMark(models.Model):
+    """On a historical record: whether the change adjusts the plan (*bijsturing*, listed in
+    the evaluations) or only corrects it (a typo, a wrong link: not an adjustment)."""
+
+    is_adjustment = models.BooleanField(_("bijsturing"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _mark_adjustment(sender: type[models.Model], **kwargs: Any) -> None:
+    # History plumbing, not a rule: carries the service's flag onto the record it writes.
+    record = kwargs["history_instance"]
+    if isinstance(record, AdjustmentMark):
+        record.is_adjustment = bool(getattr(kwargs["instance"], "_history_is_adjustment", False))
 
 
 HISTORY_TYPE_LABELS = {"+": _("aangemaakt"), "~": _("gewijzigd"), "-": _("verwijderd")}
@@ -215,7 +235,7 @@ def _m2m_values(model: type[models.Model], records: Sequence[Any]) -> dict[str, 
 
 @contextmanager
 def one_history_record(
-    instance: models.Model, *, reason: str = "", created: bool = False
+    instance: models.Model, *, reason: str = "", created: bool = False, adjustment: bool = False
 ) -> Iterator[None]:
     """Group a save and many-to-many changes into a single history record.
 
@@ -226,13 +246,19 @@ def one_history_record(
         yield
     finally:
         del instance.skip_history_when_saving  # type: ignore[attr-defined]
-    record_history(instance, reason=reason, created=created)
+    record_history(instance, reason=reason, created=created, adjustment=adjustment)
 
 
-def record_history(instance: models.Model, *, reason: str = "", created: bool = False) -> None:
+def record_history(
+    instance: models.Model, *, reason: str = "", created: bool = False, adjustment: bool = False
+) -> None:
     records: History = type(instance)._history_records  # type: ignore[attr-defined]
     instance._change_reason = reason  # type: ignore[attr-defined]
-    records.create_historical_record(instance, "+" if created else "~")
+    instance._history_is_adjustment = adjustment  # type: ignore[attr-defined]
+    try:
+        records.create_historical_record(instance, "+" if created else "~")
+    finally:
+        del instance._history_is_adjustment  # type: ignore[attr-defined]
 
 
 def bulk_m2m_history(model: type[models.Model], instances: Sequence[models.Model]) -> None:

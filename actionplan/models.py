@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from actionplan.history import History
+from actionplan.history import AdjustmentMark, History
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -421,6 +421,7 @@ class Action(models.Model):
     )
     is_demo = models.BooleanField(_("demogegeven"), default=False)
     history = History(
+        bases=[AdjustmentMark],
         m2m_fields=[
             "co_lead_ministers",
             "co_lead_administrations",
@@ -428,7 +429,7 @@ class Action(models.Model):
             "target_groups",
             "attention_points",
             "related_plans",
-        ]
+        ],
     )
 
     objects = ActionQuerySet.as_manager()

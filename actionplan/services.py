@@ -7,7 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from actionplan.history import one_history_record
 from actionplan.models import (
@@ -177,16 +179,20 @@ def action_save(
     action: Action,
     m2m: Mapping[str, Iterable[Any]] | None = None,
     reason: str = "",
+    adjustment: bool = False,
 ) -> Action:
     """Create or update an action with its many-to-many fields as one history record.
 
-    ``reason`` is the history reason; after the interim evaluation (*bijsturing*) it is
-    required by the callers that change an action.
+    ``reason`` is the history reason. ``adjustment``: the change adjusts the plan
+    (*bijsturing*) and is listed as such in the evaluations; without it the change is an
+    editorial correction. An adjustment needs a reason.
     """
+    if adjustment and not reason.strip():
+        raise ValidationError(_("Geef de reden van de bijsturing op."))
     created = action.pk is None
     action_assign_code(action)
     action.full_clean()
-    with one_history_record(action, reason=reason, created=created):
+    with one_history_record(action, reason=reason, created=created, adjustment=adjustment):
         action.save()
         for name, values in (m2m or {}).items():
             if name not in ACTION_M2M_FIELDS:

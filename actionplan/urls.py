@@ -14,7 +14,9 @@ from evaluations.reports import views as report_views
 from evaluations.reports.api import register as register_reports
 from exchange.api import register as register_imports
 from exchange.urls import api_urlpatterns as exchange_api_urls
+from fiches import views as fiche_views
 from fiches.api import register as register_fiches
+from indicators import urls as indicator_urls
 from indicators.api import register as register_indicators
 
 router = DefaultRouter()
@@ -47,7 +49,24 @@ urlpatterns = [
     path("reports/", include("evaluations.reports.urls")),  # evaluations: reports
     # The PDF of one fiche is asked for at the fiche's address; the reports side makes it.
     path("fiches/<int:pk>/pdf/", report_views.fiche_pdf, name="fiche-pdf"),
-    path("", include("indicators.urls")),  # indicators: /acties/<id>/indicatoren/
+    # indicators: /acties/<id>/indicatoren/...; the list shows whether each value's fiche is
+    # approved, so the fiches side serves it under the indicators' name.
+    path(
+        "",
+        include(
+            (
+                [
+                    path(
+                        "acties/<int:pk>/indicatoren/",
+                        fiche_views.action_indicators,
+                        name="list",
+                    ),
+                    *indicator_urls.urlpatterns,
+                ],
+                indicator_urls.app_name,
+            )
+        ),
+    ),
     path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
     path("healthz", views.healthz, name="healthz"),
     path(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Plan, StrategicGoal
+from fiches.models import FicheState
 
 
 class ReportKind(models.TextChoices):
@@ -143,6 +144,11 @@ class EvaluationReport(models.Model):
         blank=True,
         related_name="reports",
     )
+    # What a fiche's PDF was made from: a later change to the fiche supersedes the PDF.
+    fiche_state = models.CharField(
+        _("status van de fiche"), max_length=20, choices=FicheState.choices, blank=True
+    )
+    fiche_version = models.PositiveIntegerField(_("versie van de fiche"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )

@@ -468,6 +468,10 @@ def values_import(
                     value = VALUE_COLUMNS["value"].read(raw_value)
                 except ValueError as exc:
                     result.error(number, VALUE_LABEL["value"], str(exc))
+                else:
+                    bound = indicator.value_error(value)
+                    if bound:
+                        result.error(number, VALUE_LABEL["value"], bound)
         if no_data and value is not None:
             result.error(
                 number, VALUE_LABEL["value"], _("Geef een waarde óf ‘geen gegevens’, niet beide.")

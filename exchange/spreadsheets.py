@@ -56,6 +56,10 @@ def _cell_text(value: Any) -> str:
         return "ja" if value else "nee"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        # A number cell: written with a decimal comma, so that 1.234 (a float) is not read
+        # as 1234 by parse_number, for which a dot before three digits groups thousands.
+        return format(Decimal(repr(value)), "f").replace(".", ",")
     if isinstance(value, datetime):
         return (
             value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()

@@ -44,6 +44,7 @@ from actionplan.models import Action, Administration, Plan
 from actionplan.selectors import plan_current
 from fiches import services
 from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
+from indicators.numbers import ApiNumberField
 
 # --- Errors ----------------------------------------------------------------------------
 # Service exceptions become responses in actionplan.api_errors (the project's DRF exception
@@ -265,11 +266,14 @@ DECIMAL: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 class IndicatorValueInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(help_text="Id van een indicator van deze actie.")
-    value = serializers.DecimalField(
+    value = ApiNumberField(
         **DECIMAL,
         allow_null=True,
         required=False,
-        help_text="Het getal (kwantitatieve indicator); leeg bij 'geen gegevens'.",
+        help_text=(
+            "Het getal (kwantitatieve indicator); leeg bij 'geen gegevens'. Als tekst mag "
+            "ook de Vlaamse schrijfwijze: '1.234,5'."
+        ),
     )
     no_data = serializers.BooleanField(required=False, help_text="Er zijn geen gegevens.")
     no_data_reason = serializers.CharField(
@@ -279,7 +283,7 @@ class IndicatorValueInputSerializer(serializers.Serializer):
         allow_blank=True, required=False, help_text="Beoordeling (kwalitatieve indicator)."
     )
     breakdown = serializers.DictField(
-        child=serializers.DecimalField(**DECIMAL, allow_null=True),
+        child=ApiNumberField(**DECIMAL, allow_null=True),
         allow_null=True,
         required=False,
         help_text="Uitsplitsing, bv. {'female': 12, 'male': 5}, als de indicator die kent.",

@@ -25,7 +25,7 @@ from fiches.models import (
     RoundStatus,
 )
 from fiches.services import supersession_refresh
-from indicators.models import Direction, Indicator, IndicatorKind, IndicatorValue
+from indicators.models import Direction, Indicator, IndicatorKind, IndicatorValue, ValueKind
 
 REASON = "load_demo"
 STATUS_TEXTS = [
@@ -34,12 +34,14 @@ STATUS_TEXTS = [
     "De partners zijn samengebracht; de uitvoering start volgend kwartaal (demotekst).",
     "Door personeelswissels liep de uitvoering vertraging op (demotekst).",
 ]
-INDICATOR_NAMES = [
-    ("Aantal bereikte professionals", "aantal"),
-    ("Aantal georganiseerde vormingen", "aantal"),
-    ("Aandeel scholen met een aanspreekpunt", "%"),
-    ("Aantal meldingen via het meldpunt", "aantal"),
-    ("Gemiddelde wachttijd voor hulp", "dagen"),
+# (name, unit, value kind, baseline range, direction): plausible for the action plan.
+INDICATOR_SPECS = [
+    ("Aantal bereikte professionals", "aantal", ValueKind.COUNT, (40, 400), Direction.UP),
+    ("Aantal georganiseerde vormingen", "aantal", ValueKind.COUNT, (5, 40), Direction.UP),
+    ("Aandeel scholen met een aanspreekpunt", "%", ValueKind.PERCENTAGE, (20, 60), Direction.UP),
+    ("Aantal meldingen via het meldpunt", "aantal", ValueKind.COUNT, (50, 600), Direction.UP),
+    ("Gemiddelde wachttijd voor hulp", "dagen", ValueKind.DECIMAL, (20, 90), Direction.DOWN),
+    ("Budget voor vorming en sensibilisering", "euro", ValueKind.AMOUNT, (20, 200), Direction.UP),
 ]
 
 
@@ -60,14 +62,15 @@ def demo_fiches_load(*, seed: int, today: dt.date | None = None) -> dict[str, in
             by_action.setdefault(indicator.action_id, []).append(indicator)
         for year in range(plan.start_year, current + 1):
             is_current = year == current
+            # The annual cycle (plan text, 1.4): a fiche reports on its year; the round
+            # opens near the year's end and closes on 31 March of the next year. Past
+            # rounds were opened back then; the current one opens today.
             rnd, _created = ReportingRound.objects.get_or_create(
                 plan=plan,
                 year=year,
                 defaults={
-                    "opens_on": dt.date(year, 1, 15) if not is_current else today,
-                    "deadline": dt.date(year, 3, 31)
-                    if not is_current
-                    else today + dt.timedelta(days=21),
+                    "opens_on": dt.date(year, 12, 1) if not is_current else today,
+                    "deadline": dt.date(year + 1, 3, 31),
                     "status": RoundStatus.OPEN if is_current else RoundStatus.CLOSED,
                     "opened_by": coordinator,
                 },
@@ -93,8 +96,10 @@ def _indicators(actions: list[Action], rng: random.Random) -> list[Indicator]:
         # One action in eight has no indicator yet: not SMART-complete on the dashboard.
         if rng.random() < 0.125:
             continue
-        for position in range(rng.randint(1, 2)):
-            if rng.random() < 0.15:
+        # Distinct indicators per action: never two with the same name.
+        specs = rng.sample(INDICATOR_SPECS, rng.randint(1, 2))
+        for position in range(len(specs)):
+            if rng.random() < 0.15 and position == 0:
                 rows.append(
                     Indicator(
                         action=action,
@@ -105,21 +110,34 @@ def _indicators(actions: list[Action], rng: random.Random) -> list[Indicator]:
                     )
                 )
                 continue
-            name, unit = rng.choice(INDICATOR_NAMES)
-            baseline = Decimal(rng.randint(5, 200))
-            falling = unit == "dagen"
-            target = baseline * (Decimal("0.6") if falling else Decimal(rng.choice([2, 3, 4])))
+            name, unit, value_kind, (low, high), direction = specs[position]
+            baseline = Decimal(rng.randint(low, high))
+            if value_kind == ValueKind.PERCENTAGE:
+                target = min(Decimal(95), baseline + rng.randint(10, 30))
+            elif value_kind == ValueKind.AMOUNT:
+                baseline *= 1000  # euro: 20.000 to 200.000
+                target = baseline * Decimal(rng.choice(["1.2", "1.5", "2"]))
+            elif direction == Direction.DOWN:
+                target = baseline * Decimal("0.6")
+            else:
+                target = baseline * rng.choice([2, 3, 4])
+            # Measured before or at the plan's start, aimed at a year after the interim
+            # evaluation: the baseline year always lies before the target year.
+            baseline_year = rng.choice([2024, 2025])
+            target_year = rng.randint(max(2027, min(action.end_year, 2029)), 2029)
             rows.append(
                 Indicator(
                     action=action,
                     name=name,
                     unit=unit,
                     kind=IndicatorKind.QUANTITATIVE,
+                    value_kind=value_kind,
+                    min_value=Decimal(0) if value_kind == ValueKind.DECIMAL else None,
                     baseline_value=baseline,
-                    baseline_year=action.start_year,
+                    baseline_year=baseline_year,
                     target_value=target.quantize(Decimal("1")),
-                    target_year=action.end_year,
-                    direction=Direction.DOWN if falling else Direction.UP,
+                    target_year=target_year,
+                    direction=direction,
                     disaggregation="sex" if "professionals" in name else "",
                     position=position,
                 )
@@ -141,14 +159,15 @@ def _value_for(indicator: Indicator, year: int, rng: random.Random) -> Indicator
         )
     start = indicator.baseline_value or Decimal(0)
     target = indicator.target_value or start
-    span = max(1, (indicator.target_year or year) - (indicator.baseline_year or year))
-    share = Decimal(
-        min(
-            1.2,
-            max(0.0, (year - (indicator.baseline_year or year) + 1) / span * rng.uniform(0.5, 1.1)),
-        )
-    )
-    value = (start + (target - start) * share).quantize(Decimal("1"))
+    first = indicator.baseline_year or year
+    span = max(1, (indicator.target_year or year) - first)
+    # On the way from baseline to target, somewhat behind or ahead: a yearly step is a
+    # fraction of the distance, so no value jumps by a factor ten from the previous one.
+    share = Decimal(min(1.1, max(0.0, (year - first) / span * rng.uniform(0.6, 1.1))))
+    value = start + (target - start) * share
+    if indicator.value_kind == ValueKind.PERCENTAGE:
+        value = min(value, Decimal(100))
+    value = value.quantize(Decimal("1"))
     breakdown = {}
     if indicator.disaggregation == "sex":
         female = (value * Decimal("0.7")).quantize(Decimal("1"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from fiches.models import CONTENT_FIELDS, Fiche, ProgressStatus
 from fiches.services import IndicatorValueInput, PersonalDataSuspected, indicator_value_key
 from indicators.models import Indicator, IndicatorValue
+from indicators.numbers import NumberField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
@@ -73,13 +74,12 @@ class FicheForm(ServiceForm):
             prefix = f"ind-{indicator.pk}"
             current = values.get(indicator.pk)
             if indicator.is_quantitative:
-                self.fields[f"{prefix}-value"] = forms.DecimalField(
+                self.fields[f"{prefix}-value"] = NumberField(
                     label=_("Waarde (%(unit)s)") % {"unit": indicator.unit},
                     required=False,
                     max_digits=14,
                     decimal_places=2,
                     initial=current.value if current else None,
-                    localize=True,
                 )
                 self.fields[f"{prefix}-no_data"] = forms.BooleanField(
                     label=_("Geen gegevens beschikbaar"),
@@ -93,12 +93,11 @@ class FicheForm(ServiceForm):
                     initial=current.no_data_reason if current else "",
                 )
                 for key, label in indicator.categories:
-                    self.fields[f"{prefix}-{key}"] = forms.DecimalField(
+                    self.fields[f"{prefix}-{key}"] = NumberField(
                         label=label,
                         required=False,
                         max_digits=14,
                         decimal_places=2,
-                        localize=True,
                         initial=(current.breakdown or {}).get(key) if current else None,
                     )
             else:
@@ -148,6 +147,11 @@ class FicheForm(ServiceForm):
                         f"{prefix}-value",
                         _("Vul een getal in, of kies ‘geen gegevens’ met een reden."),
                     )
+                # The indicator's bounds (the service applies them too), shown on the field.
+                for key in ["value", *(key for key, _label in indicator.categories)]:
+                    message = indicator.value_error(data.get(f"{prefix}-{key}"))
+                    if message:
+                        self.add_error(f"{prefix}-{key}", message)
             elif self.submitting and not (data.get(f"{prefix}-assessment") or "").strip():
                 self.add_error(f"{prefix}-assessment", _("Vul de beoordeling in."))
         if self.submitting:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,11 +119,13 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         return self.filter(action__plan=plan)
 
     @staticmethod
-    def approved_as_of_condition(year: int, prefix: str = "") -> Q:
+    def approved_as_of_condition(year: int | F, prefix: str = "") -> Q:
         """The one definition of "the current approved fiche as of ``year``": approved, of
         ``year`` or before, and not superseded by a later approved fiche up to ``year``
         (``superseded_in``, kept by ``fiches.services.supersession_refresh``). ``prefix``
-        reaches the fiches through a relation, e.g. ``"fiches__"`` from actions."""
+        reaches the fiches through a relation, e.g. ``"fiches__"`` from actions. ``year``
+        may be an expression (``OuterRef("year")``) when it varies per outer row, as for
+        indicator values (``fiches.selectors.value_counts_condition``)."""
         return Q(**{f"{prefix}state": FicheState.APPROVED, f"{prefix}year__lte": year}) & (
             Q(**{f"{prefix}superseded_in__isnull": True})
             | Q(**{f"{prefix}superseded_in__gt": year})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from actionplan.models import Administration, User
@@ -32,6 +32,26 @@ def fiche_base(user: User) -> FicheQuerySet:
             "action__lead_administration", "action__lead_minister", "round", "updated_by"
         )
     )
+
+
+def value_counts_condition() -> Exists:
+    """On indicator values: the value of indicator I for year Y counts in AJH's figures
+    (dashboard, stats API, reports) only when the fiche of I's action for year Y is the
+    current approved fiche as of Y (``FicheQuerySet.approved_as_of_condition``). Drafts,
+    submitted and returned fiches, and years without a fiche, do not count."""
+    year = OuterRef("year")
+    return Exists(
+        Fiche.objects.filter(
+            FicheQuerySet.approved_as_of_condition(year),
+            action_id=OuterRef("indicator__action_id"),
+            year=year,
+        )
+    )
+
+
+def counted_values(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Only the values that count in AJH's figures (``value_counts_condition``)."""
+    return values.filter(value_counts_condition())
 
 
 def open_rounds() -> QuerySet[ReportingRound]:

@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from actionplan import selectors as plan_selectors
 from actionplan.history import number_display, timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
@@ -27,13 +28,39 @@ from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
 from fiches.merge import ValueState, value_state
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
 from indicators.models import Indicator
-from indicators.selectors import value_history
+from indicators.selectors import indicator_trends, value_history
+from indicators.services import can_define_indicators
 
 PAGE_SIZE = 50
 
 
 def _paginate(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
+def action_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The indicators of an action with every value: a value whose fiche is not approved
+    is shown, labelled as not counting; charts and progress use approved values only."""
+    action = plan_selectors.action_detail(pk)
+    indicators = list(Indicator.objects.filter(action=action).select_related("action"))
+    # The same series and charts as the dashboard, over the whole plan period.
+    trends = indicator_trends(
+        indicators,
+        action.plan.end_year,
+        counts=selectors.value_counts_condition(),
+        show_uncounted=True,
+    )
+    return render(
+        request,
+        "indicators/indicator_list.html",
+        {
+            "action": action,
+            "tab": "indicators",
+            "trends": trends,
+            "can_define": can_define_indicators(request.user, action),
+        },
+    )
 
 
 @require_GET

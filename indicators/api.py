@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +23,7 @@ from rest_framework.routers import BaseRouter
 from actionplan.http import api_user
 from actionplan.models import Action
 from indicators.models import Indicator, IndicatorValue
+from indicators.numbers import ApiNumberField
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
 
 
@@ -30,6 +32,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
         queryset=Action.objects.only("id"), help_text="Id van de actie; wijzigt niet meer."
     )
     action_code = serializers.CharField(source="action.code", read_only=True)
+    # Numbers may come as Flemish text too ("1.234,5"), read like everywhere else.
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: ApiNumberField,
+    }
 
     class Meta:
         model = Indicator

@@ -4,7 +4,6 @@ the import (in ``exchange``) reads them back."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
@@ -13,23 +12,10 @@ from django.utils.translation import gettext as _
 from actionplan.columns import Column, parse_int, parse_text
 from actionplan.models import action_plan_order
 from indicators.models import IndicatorValue
+from indicators.numbers import parse_number
 
 YES = {"ja", "j", "yes", "y", "true", "1", "x"}
 NO = {"", "nee", "n", "no", "false", "0"}
-
-
-def parse_decimal(raw: str) -> Decimal:
-    """A number as people type it: ``1 250,50`` or ``1250.50``; never free text."""
-    cleaned = raw.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
-        value = None
-    if value is None or not value.is_finite():
-        raise ValueError(_("Geef een getal, geen tekst (‘%(v)s’).") % {"v": raw})
-    return value
 
 
 def parse_yes_no(raw: str) -> bool:
@@ -46,7 +32,7 @@ VALUE_COLUMNS: list[Column[IndicatorValue]] = [
     Column("indicator", "Indicator", lambda v: v.indicator.name, None),
     Column("unit", "Eenheid", lambda v: v.indicator.unit, None),
     Column("year", "Jaar", lambda v: v.year, parse_int),
-    Column("value", "Waarde", lambda v: v.value, parse_decimal),
+    Column("value", "Waarde", lambda v: v.value, parse_number),
     Column("no_data", "Geen gegevens", lambda v: "ja" if v.no_data else "nee", parse_yes_no),
     Column("no_data_reason", "Reden geen gegevens", lambda v: v.no_data_reason, parse_text),
     Column("assessment", "Beoordeling", lambda v: v.assessment, parse_text),

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from indicators.models import Indicator
+from indicators.models import Indicator, ValueKind
+from indicators.numbers import NumberField
 
 
 class IndicatorForm(forms.ModelForm):
@@ -13,6 +16,9 @@ class IndicatorForm(forms.ModelForm):
             "description",
             "kind",
             "unit",
+            "value_kind",
+            "min_value",
+            "max_value",
             "baseline_value",
             "baseline_year",
             "target_value",
@@ -22,4 +28,16 @@ class IndicatorForm(forms.ModelForm):
             "position",
         ]
         widgets = {"description": forms.Textarea({"rows": 3})}
-        localized_fields = ["baseline_value", "target_value"]
+        field_classes = {
+            name: NumberField
+            for name in ("baseline_value", "target_value", "min_value", "max_value")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Qualitative indicators have no value kind; a quantitative one left empty is a
+        # plain number without bounds.
+        self.fields["value_kind"].required = False
+
+    def clean_value_kind(self) -> str:
+        return self.cleaned_data.get("value_kind") or ValueKind.DECIMAL

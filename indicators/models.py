@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
@@ -24,6 +25,20 @@ if TYPE_CHECKING:
 class IndicatorKind(models.TextChoices):
     QUANTITATIVE = "quantitative", _("kwantitatief")
     QUALITATIVE = "qualitative", _("kwalitatief")
+
+
+class ValueKind(models.TextChoices):
+    """What the number of a quantitative indicator is, and so which values are plausible."""
+
+    COUNT = "count", _("aantal (geheel getal vanaf 0)")
+    PERCENTAGE = "percentage", _("percentage (0–100)")
+    AMOUNT = "amount", _("bedrag in euro (vanaf 0)")
+    DECIMAL = "decimal", _("getal (met optionele grenzen)")
+
+
+def format_number(value: Decimal) -> str:
+    """A number as Flemish readers write it in a message: ``1234,5``."""
+    return format(value.normalize(), "f").replace(".", ",")
 
 
 class Direction(models.TextChoices):
@@ -75,6 +90,29 @@ class Indicator(models.Model):
         _("soort"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.QUANTITATIVE
     )
     unit = models.CharField(_("eenheid"), max_length=60, blank=True)
+    value_kind = models.CharField(
+        _("soort waarde"),
+        max_length=12,
+        choices=ValueKind.choices,
+        default=ValueKind.DECIMAL,
+        help_text=_("Bepaalt welke waarden aanvaard worden, ook voor nulmeting en streefwaarde."),
+    )
+    min_value = models.DecimalField(
+        _("kleinste waarde"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Enkel voor een getal: optioneel."),
+    )
+    max_value = models.DecimalField(
+        _("grootste waarde"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Enkel voor een getal: optioneel."),
+    )
     baseline_value = models.DecimalField(
         _("nulmeting"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -110,7 +148,7 @@ class Indicator(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.kind == IndicatorKind.QUANTITATIVE and not self.unit.strip():
             errors["unit"] = _("Geef de eenheid op (bv. aantal, %, euro).")
         if self.baseline_value is not None and self.baseline_year is None:
@@ -128,8 +166,45 @@ class Indicator(models.Model):
             and "target_year" not in errors
         ):
             errors["target_year"] = _("Het jaar van de streefwaarde ligt voor de nulmeting.")
+        if (
+            self.min_value is not None
+            and self.max_value is not None
+            and self.min_value > self.max_value
+        ):
+            errors["max_value"] = _("De grootste waarde ligt onder de kleinste waarde.")
+        if self.is_quantitative:
+            for name in ("baseline_value", "target_value"):
+                message = self.value_error(getattr(self, name))
+                if message and name not in errors:
+                    errors[name] = message
         if errors:
             raise ValidationError(errors)
+
+    def value_error(self, value: Decimal | None) -> str | None:
+        """Why ``value`` is no plausible value of this indicator (Dutch, naming the bound),
+        or ``None``. The one rule for values, baselines and targets: page, API and import."""
+        if value is None or not self.is_quantitative:
+            return None
+        kind = self.value_kind
+        if kind == ValueKind.COUNT and (value < 0 or value != value.to_integral_value()):
+            return str(_("Een aantal is een geheel getal vanaf 0."))
+        if kind == ValueKind.PERCENTAGE and not 0 <= value <= 100:
+            return str(_("Een percentage ligt tussen 0 en 100."))
+        if kind == ValueKind.AMOUNT and value < 0:
+            return str(_("Een bedrag in euro is 0 of meer."))
+        if kind == ValueKind.DECIMAL:
+            low, high = self.min_value, self.max_value
+            if (low is not None and value < low) or (high is not None and value > high):
+                if low is not None and high is not None:
+                    return str(_("De waarde ligt tussen %(min)s en %(max)s.")) % {
+                        "min": format_number(low),
+                        "max": format_number(high),
+                    }
+                if low is not None:
+                    return str(_("De waarde is minstens %(min)s.")) % {"min": format_number(low)}
+                assert high is not None
+                return str(_("De waarde is hoogstens %(max)s.")) % {"max": format_number(high)}
+        return None
 
     @property
     def is_quantitative(self) -> bool:
@@ -185,6 +260,12 @@ class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
     def editable_by(self, user: User) -> IndicatorValueQuerySet:
         return self.filter(indicator__in=Indicator.objects.editable_by(user))
 
+    def with_counts(self, condition: BaseExpression) -> IndicatorValueQuerySet:
+        """Annotate ``counts``: whether the value counts in the figures. The condition
+        depends on the fiche's approval, which this floor does not know: callers pass
+        ``fiches.selectors.value_counts_condition()``."""
+        return self.annotate(counts=ExpressionWrapper(condition, output_field=BooleanField()))
+
 
 class IndicatorValue(models.Model):
     """One measurement per indicator per year: a number, or an explicit "no data"."""
@@ -211,6 +292,9 @@ class IndicatorValue(models.Model):
 
     objects = IndicatorValueQuerySet.as_manager()
 
+    # Present on rows from ``IndicatorValueQuerySet.with_counts``.
+    counts: bool
+
     class Meta:
         ordering = ["indicator", "year"]
         verbose_name = _("meting")
@@ -235,6 +319,22 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}"
+
+    def clean(self) -> None:
+        indicator = self.indicator
+        message = indicator.value_error(self.value)
+        if message:
+            raise ValidationError({"value": message})
+        for number in (self.breakdown or {}).values():
+            try:
+                part = Decimal(str(number))
+            except ArithmeticError:
+                raise ValidationError(
+                    {"breakdown": _("Geef getallen in de uitsplitsing.")}
+                ) from None
+            message = indicator.value_error(part)
+            if message:
+                raise ValidationError({"breakdown": message})
 
     @property
     def is_filled(self) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models.expressions import BaseExpression
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -37,23 +38,42 @@ class IndicatorTrend:
         )
 
 
-def indicator_trends(indicators: Sequence[Indicator], as_of_year: int) -> list[IndicatorTrend]:
-    """Series per indicator, values up to ``as_of_year``: one query for all values."""
+def indicator_trends(
+    indicators: Sequence[Indicator],
+    as_of_year: int,
+    *,
+    counts: BaseExpression,
+    show_uncounted: bool = False,
+) -> list[IndicatorTrend]:
+    """Series per indicator, values up to ``as_of_year``: one query for all values.
+
+    ``counts`` is the boolean condition on a value for it to count in the figures; this
+    floor cannot know it (it depends on the fiche's approval), so the caller passes it:
+    ``fiches.selectors.value_counts_condition()`` for AJH's figures. The chart, the latest
+    value and the progress use counted values only. ``values`` lists the counted values,
+    or every value (each with its ``counts`` flag, for a "niet goedgekeurd" label) when
+    ``show_uncounted``.
+    """
     by_indicator: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        indicator__in=[i.pk for i in indicators], year__lte=as_of_year
-    ).order_by("year"):
-        by_indicator[value.indicator_id].append(value)
+    for value in (
+        IndicatorValue.objects.filter(
+            indicator__in=[i.pk for i in indicators], year__lte=as_of_year
+        )
+        .with_counts(counts)
+        .order_by("year")
+    ):
+        if value.counts or show_uncounted:
+            by_indicator[value.indicator_id].append(value)
     trends = []
     for indicator in indicators:
         values = by_indicator.get(indicator.pk, [])
-        numbers = [v for v in values if v.value is not None]
+        numbers = [v for v in values if v.value is not None and v.counts]
         latest = numbers[-1] if numbers else None
         trends.append(
             IndicatorTrend(
                 indicator=indicator,
                 values=values,
-                points=[TrendPoint(v.year, v.value) for v in values if v.value is not None],
+                points=[TrendPoint(v.year, v.value) for v in numbers if v.value is not None],
                 baseline=TrendPoint(indicator.baseline_year, indicator.baseline_value)
                 if indicator.baseline_value is not None and indicator.baseline_year
                 else None,

@@ -11,13 +11,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actionplan.models import Action, User
-from indicators.models import Indicator, actions_defining_indicators
+from indicators.models import Indicator, ValueKind, actions_defining_indicators
 
 INDICATOR_FIELDS = (
     "name",
     "description",
     "kind",
     "unit",
+    "value_kind",
+    "min_value",
+    "max_value",
     "baseline_value",
     "baseline_year",
     "target_value",
@@ -50,6 +53,9 @@ def indicator_save(
         indicator.unit = ""
         indicator.baseline_value = indicator.target_value = None
         indicator.disaggregation = ""
+    if indicator.kind == "qualitative" or indicator.value_kind != ValueKind.DECIMAL:
+        # Bounds are the kind's own (0, 100…); a decimal's optional ones are its own.
+        indicator.min_value = indicator.max_value = None
     indicator.full_clean()
     indicator._history_user = user  # type: ignore[attr-defined]
     indicator.save()

@@ -5,7 +5,7 @@ from indicators import views
 app_name = "indicators"
 
 urlpatterns = [
-    path("acties/<int:pk>/indicatoren/", views.indicator_list, name="list"),
+    # "list" (/acties/<id>/indicatoren/) is added by the project's URLs from fiches.views.
     path(
         "acties/<int:pk>/indicatoren/geschiedenis/",
         views.value_history,

@@ -1,4 +1,6 @@
-"""Indicators of an action: the list with values and progress, and the definition form."""
+"""The definition form of an action's indicators. The list with values and progress
+(``/acties/<id>/indicatoren/``) is ``fiches.views.action_indicators``: whether a value counts
+depends on its fiche's approval, which this floor does not know."""
 
 from __future__ import annotations
 
@@ -16,26 +18,7 @@ from actionplan.models import Action
 from indicators import selectors
 from indicators.forms import IndicatorForm
 from indicators.models import Indicator
-from indicators.selectors import indicator_trends
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
-
-
-@require_GET
-def indicator_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = plan_selectors.action_detail(pk)
-    indicators = list(Indicator.objects.filter(action=action).select_related("action"))
-    # The same series and charts as the dashboard, over the whole plan period.
-    trends = indicator_trends(indicators, action.plan.end_year)
-    return render(
-        request,
-        "indicators/indicator_list.html",
-        {
-            "action": action,
-            "tab": "indicators",
-            "trends": trends,
-            "can_define": can_define_indicators(request.user, action),
-        },
-    )
 
 
 @require_http_methods(["GET", "POST"])

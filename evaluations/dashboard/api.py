@@ -30,7 +30,8 @@ def _completion_rows(rows: list[Any]) -> list[dict[str, Any]]:
 
 
 class StatsView(APIView):
-    """Round completion, progress, late and incomplete actions, coverage and overlap, as
+    """Round completion, progress, late and incomplete actions, indicator values (of
+    approved fiches only) and progress towards their targets, coverage and overlap, as
     on the dashboard, with the same filters (year, strategic_goal, minister, administration,
     violence_form, target_group, q)."""
 
@@ -98,6 +99,30 @@ class StatsView(APIView):
                         for table in d.progress.tables
                     },
                 },
+                # Only values of approved fiches count (fiches.selectors.value_counts_condition).
+                "indicators": [
+                    {
+                        "id": t.indicator.pk,
+                        "action": t.indicator.action.code,
+                        "name": t.indicator.name,
+                        "unit": t.indicator.unit,
+                        "baseline": {
+                            "year": t.baseline.year,
+                            "value": t.baseline.value,
+                        }
+                        if t.baseline
+                        else None,
+                        "target": {"year": t.target.year, "value": t.target.value}
+                        if t.target
+                        else None,
+                        "values": [
+                            {"year": v.year, "value": v.value, "no_data": v.no_data}
+                            for v in t.values
+                        ],
+                        "progress_pct": t.progress,
+                    }
+                    for t in d.all_trends
+                ],
                 "coverage": {
                     "strategic_goals": [g.number for g in d.coverage.violence_forms.columns],
                     "violence_forms": {

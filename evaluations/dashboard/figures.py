@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from actionplan.charts import bar_chart
+from actionplan.charts import Bar, bar_chart, bars
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, Plan
 from actionplan.selectors import plan_current
 from evaluations.dashboard import selectors
 from evaluations.dashboard.selectors import PROGRESS_COLUMNS, AsOf
+from fiches.selectors import value_counts_condition
 from indicators.selectors import IndicatorTrend, indicator_trends
 
 INDICATORS_PER_PAGE = 12
@@ -78,14 +79,23 @@ class Dashboard:
         return selectors.progress(self.actions, self.as_of)
 
     @cached_property
-    def progress_chart(self) -> SafeString:
+    def progress_rows(self) -> list[tuple[str, int]]:
         totals = self.progress.totals.counts
+        return [(str(label), totals[key]) for key, label in PROGRESS_COLUMNS]
+
+    @cached_property
+    def progress_chart(self) -> SafeString:
         return bar_chart(
             chart_id="progress-total",
             title=_("Acties per voortgangsstatus"),
-            rows=[(str(label), totals[key]) for key, label in PROGRESS_COLUMNS],
+            rows=self.progress_rows,
             unit=_("acties"),
         )
+
+    @cached_property
+    def progress_bars(self) -> list[Bar]:
+        """The chart's numbers, for the table beside it."""
+        return bars(self.progress_rows)
 
     @cached_property
     def coverage(self) -> selectors.Coverage:
@@ -98,7 +108,18 @@ class Dashboard:
 
     @cached_property
     def trends(self) -> list[IndicatorTrend]:
-        return indicator_trends(list(self.trends_page.object_list), self.as_of.year)
+        return indicator_trends(
+            list(self.trends_page.object_list), self.as_of.year, counts=value_counts_condition()
+        )
+
+    @cached_property
+    def all_trends(self) -> list[IndicatorTrend]:
+        """Every quantitative indicator of the selection, for the CSV and the stats API."""
+        return indicator_trends(
+            list(selectors.quantitative_indicators(self.actions)),
+            self.as_of.year,
+            counts=value_counts_condition(),
+        )
 
 
 def build(params: QueryDict) -> Dashboard:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from evaluations.dashboard import selectors
 from evaluations.dashboard.figures import Dashboard
 from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
-from indicators.selectors import indicator_trends
 
 TABLES = {
     "completion-administration": _("Rondevoltooiing per administratie"),
@@ -107,7 +106,7 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
         ]
     if name == "indicators":
         years = d.years
-        trends = indicator_trends(list(selectors.quantitative_indicators(d.actions)), d.as_of.year)
+        trends = d.all_trends
         return [
             [
                 _("Actie"),

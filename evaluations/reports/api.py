@@ -38,6 +38,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "kind",
             "year",
             "fiche",
+            "fiche_state",
+            "fiche_version",
             "status",
             "progress",
             "step",

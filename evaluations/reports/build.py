@@ -45,17 +45,19 @@ def _progress(report: EvaluationReport, percent: int, step: str) -> None:
 
 
 def render_report_html(report: EvaluationReport) -> str:
-    """The report's HTML: the same for the job, the command line and the benchmark."""
-    return _render(report)[0]
+    """The report's HTML, the same for the job, the command line and the benchmark.
 
-
-def _render(report: EvaluationReport) -> tuple[str, int | None]:
-    """The HTML and, for an evaluation, its number of unapproved fiches (counted once, in
-    the content, and stored on the row)."""
+    Notes on the (unsaved) row what the report rests on: for an evaluation its number of
+    unapproved fiches (counted once, in the content), for a fiche its state and version.
+    """
     if report.kind == ReportKind.FICHE:
-        return render_to_string("evaluations/pdf/fiche.html", fiche_content(report)), None
+        context = fiche_content(report)
+        report.fiche_state = context["fiche"].state
+        report.fiche_version = context["fiche"].version
+        return render_to_string("evaluations/pdf/fiche.html", context)
     content = report_content(report)
-    return render_to_string("evaluations/pdf/report.html", {"c": content}), content.unapproved
+    report.unapproved_fiches = content.unapproved
+    return render_to_string("evaluations/pdf/report.html", {"c": content})
 
 
 def report_build(report_id: int) -> EvaluationReport:
@@ -76,7 +78,7 @@ def report_build(report_id: int) -> EvaluationReport:
         report.step = _("gegevens laden")
         report.save()
     try:
-        html, report.unapproved_fiches = _render(report)
+        html = render_report_html(report)
         _progress(report, 20, _("opmaak voorbereiden"))
         result = render_pdf(
             html, on_progress=lambda f: _progress(report, 20 + int(f * 70), _("PDF opmaken"))

@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplan.charts import TrendPoint, bar_chart, trend_chart
+from actionplan.charts import Bar, bar_chart, bars
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from evaluations.dashboard import selectors
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
 from evaluations.reports.narratives import narrative_with_findings
 from fiches.models import Fiche, ProgressStatus
+from fiches.selectors import value_counts_condition
 from indicators.models import Indicator, IndicatorValue
+from indicators.selectors import IndicatorTrend, indicator_trends
 
 
 @dataclass
@@ -31,6 +32,7 @@ class IndicatorRow:
     values: dict[int, IndicatorValue]
     latest: IndicatorValue | None
     progress: Decimal | None
+    trend: IndicatorTrend
 
 
 @dataclass
@@ -82,6 +84,7 @@ class ReportContent:
     approved: int
     progress_totals: dict[str, int]
     progress_chart: Any
+    progress_bars: list[Bar]
     coverage: selectors.Coverage
     completed_pct: int
 
@@ -130,6 +133,7 @@ def report_content(report: EvaluationReport) -> ReportContent:
     as_of = selectors.AsOf.for_year(year)
     progress = selectors.progress(Action.objects.for_plan(plan), as_of, limit=0)
     totals = progress.totals.counts
+    progress_rows = [(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS]
     return ReportContent(
         plan=plan,
         kind=report.kind,
@@ -149,40 +153,44 @@ def report_content(report: EvaluationReport) -> ReportContent:
         progress_chart=bar_chart(
             chart_id="progress-total",
             title=_("Acties per voortgangsstatus"),
-            rows=[(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS],
+            rows=progress_rows,
             unit=_("acties"),
         ),
+        progress_bars=bars(progress_rows),
         coverage=selectors.coverage(plan, Action.objects.for_plan(plan)),
         completed_pct=progress.totals.completed_pct,
     )
 
 
-def _indicator_rows(action_ids: list[int], year: int) -> dict[int, list[IndicatorRow]]:
-    values: dict[int, dict[int, IndicatorValue]] = defaultdict(dict)
-    for value in IndicatorValue.objects.filter(
-        indicator__action__in=action_ids, year__lte=year
-    ).order_by("year"):
-        values[value.indicator_id][value.year] = value
+def _indicator_rows(
+    action_ids: list[int], year: int, *, show_uncounted: bool = False
+) -> dict[int, list[IndicatorRow]]:
+    """The indicators of the actions with their values up to ``year``: only values of
+    approved fiches count (``fiches.selectors.value_counts_condition``); with
+    ``show_uncounted`` the others are listed too, flagged ``counts=False``."""
+    indicators = list(Indicator.objects.filter(action__in=action_ids).select_related("action"))
     rows: dict[int, list[IndicatorRow]] = defaultdict(list)
-    for indicator in Indicator.objects.filter(action__in=action_ids):
-        series = values.get(indicator.pk, {})
-        numbers = [v for v in series.values() if v.value is not None]
-        latest = numbers[-1] if numbers else None
-        rows[indicator.action_id].append(
+    for trend in indicator_trends(
+        indicators, year, counts=value_counts_condition(), show_uncounted=show_uncounted
+    ):
+        rows[trend.indicator.action_id].append(
             IndicatorRow(
-                indicator, series, latest, indicator.progress(latest.value if latest else None)
+                trend.indicator,
+                {v.year: v for v in trend.values},
+                trend.latest,
+                trend.progress,
+                trend,
             )
         )
     return rows
 
 
 def _adjustments(action_ids: list[int], plan: Plan) -> dict[int, list[dict[str, Any]]]:
-    """Changes to actions that carry a reason (*bijsturing*), oldest first."""
+    """Changes recorded as adjustments of the plan (*bijsturing*), oldest first; editorial
+    corrections are not listed."""
     result: dict[int, list[dict[str, Any]]] = defaultdict(list)
     records = (
-        Action.history.filter(id__in=action_ids, history_type="~")
-        .exclude(Q(history_change_reason__isnull=True) | Q(history_change_reason=""))
-        .exclude(history_change_reason__in=["load_demo", "test"])
+        Action.history.filter(id__in=action_ids, history_type="~", is_adjustment=True)
         .select_related("history_user")
         .order_by("history_date")
     )
@@ -214,25 +222,10 @@ def fiche_content(report: EvaluationReport) -> dict[str, Any]:
         .get(pk=report.fiche_id)
     )
     action = actions_with_relations().get(pk=fiche.action_id)
-    rows = _indicator_rows([action.pk], fiche.year).get(action.pk, [])
-    charts = [
-        trend_chart(
-            chart_id=f"trend-{row.indicator.pk}",
-            title=row.indicator.name,
-            unit=row.indicator.unit,
-            points=[
-                TrendPoint(v.year, v.value) for v in row.values.values() if v.value is not None
-            ],
-            baseline=TrendPoint(row.indicator.baseline_year, row.indicator.baseline_value)
-            if row.indicator.baseline_value is not None and row.indicator.baseline_year
-            else None,
-            target=TrendPoint(row.indicator.target_year, row.indicator.target_value)
-            if row.indicator.target_value is not None and row.indicator.target_year
-            else None,
-        )
-        for row in rows
-        if row.indicator.is_quantitative
-    ]
+    # The fiche's own PDF lists its values whatever their state, labelled when they do not
+    # count; the charts and percentages, like every figure, use approved values only.
+    rows = _indicator_rows([action.pk], fiche.year, show_uncounted=True).get(action.pk, [])
+    charts = [row.trend.chart for row in rows if row.indicator.is_quantitative]
     return {
         "fiche": fiche,
         "action": action,

@@ -54,13 +54,15 @@ def test_renumbered_strategic_goal_in_the_admin_recodes_its_goals_and_actions(cl
             "title": strategic.title,
             "policy_level": strategic.policy_level,
             "text": strategic.text,
+            "change_reason": "SD's hernummerd na beslissing stuurgroep",
         },
     )
     assert response.status_code == 302, response.context["adminform"].errors
     goal.refresh_from_db()
     action.refresh_from_db()
     assert (goal.code, action.code) == ("9.7", "9.7.2")
-    assert action.history.latest().history_change_reason == "gewijzigd in beheer"
+    reason = "SD's hernummerd na beslissing stuurgroep"
+    assert action.history.latest().history_change_reason == reason
 
 
 def test_action_year_outside_plan_period_is_refused_and_nothing_saved(plan):

@@ -29,7 +29,7 @@ from pypdf.generic import DictionaryObject, StreamObject
 
 from actionplan.celery import app
 from actionplan.demo import demo_load
-from actionplan.models import Action, Administration, Plan, Role, StrategicGoal, User
+from actionplan.models import Action, Administration, Minister, Plan, Role, StrategicGoal, User
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus, stale_after
 from evaluations.reports import build as report_jobs
 from evaluations.reports import narratives, services
@@ -697,3 +697,58 @@ def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
 def test_the_beat_marks_stale_reports_every_minute(settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["mark-stale-reports"]
     assert (entry["task"], entry["schedule"]) == ("evaluations.tasks.mark_stale_reports", 60.0)
+
+
+@pytest.mark.django_db
+def test_a_draft_fiche_pdf_says_ontwerp_and_is_superseded_once_the_fiche_changes(client, scenario):
+    coordinator = scenario.coordinator
+    draft = Fiche.objects.get(pk=scenario.draft.pk)
+    made = report_jobs.report_build(services.fiche_pdf_request(fiche=draft, user=coordinator).pk)
+    assert (made.fiche_state, made.fiche_version) == ("draft", draft.version)
+    text = read_pdf(pdf_bytes(made)).all
+    assert "ONTWERP" in text
+    assert "nog niet goedgekeurd" in text
+
+    approved = _approve(draft, "Goedgekeurde stand.", coordinator)
+    again = report_jobs.report_build(
+        services.fiche_pdf_request(fiche=approved, user=coordinator).pk
+    )
+    assert (again.fiche_state, again.fiche_version) == ("approved", approved.version)
+    text = read_pdf(pdf_bytes(again)).all
+    assert "ONTWERP" not in text
+    assert f"goedgekeurde fiche, versie {approved.version}" in text
+
+    client.force_login(coordinator)
+    rows = client.get(f"/reports/fiches/{draft.pk}/pdfs/").text.split('<tr id="report-')[1:]
+    by_id = {int(row.split('"', 1)[0]): row for row in rows}
+    assert "Vervangen: de fiche is sindsdien gewijzigd" in by_id[made.pk]
+    assert f"uit ontwerp versie {made.fiche_version}" in by_id[made.pk]
+    assert "Vervangen" not in by_id[again.pk]
+    assert f"uit goedgekeurd versie {approved.version}" in by_id[again.pk]
+
+
+@pytest.mark.django_db
+def test_the_fiche_pdf_keeps_each_label_beside_its_value_and_names_co_lead_ministers(
+    scenario,
+):
+    fiche = scenario.hostile
+    action = fiche.action
+    ministers = list(Minister.objects.exclude(led_actions=action).order_by("pk")[:2])
+    action.co_lead_ministers.set(ministers)
+    report = services.fiche_pdf_request(fiche=fiche, user=scenario.coordinator)
+    html = report_jobs.render_report_html(report)
+    assert f'<th scope="row">Trekkende minister</th><td>{action.lead_minister or "—"}</td>' in html
+    names = ", ".join(str(m) for m in ministers)
+    assert f'<th scope="row">Meewerkende ministers</th><td>{names}</td>' in html
+    report = report_jobs.report_build(report.pk)
+    assert all(m.name in read_pdf(pdf_bytes(report)).all for m in ministers)
+
+
+@pytest.mark.django_db
+def test_the_evaluation_report_names_co_lead_ministers(scenario):
+    action = Action.objects.get(code=scenario.approved_codes[0])
+    minister = Minister.objects.exclude(led_actions=action).first()
+    assert minister is not None
+    action.co_lead_ministers.set([minister])
+    html = report_jobs.render_report_html(request(scenario))
+    assert f"<dt>Meewerkende ministers</dt><dd>{minister}</dd>" in html

@@ -327,7 +327,7 @@ def test_value_import_refuses_text_and_unexplained_no_data(coordinator_client, v
     assert errors[0] == {
         "row": 2,
         "column": "Waarde",
-        "message": "Geef een getal, geen tekst (‘ongeveer 40’).",
+        "message": "Geef een getal, bv. 1.234,5.",
     }
     assert errors[1]["message"] == "Leg uit waarom er geen gegevens zijn."
 
@@ -463,3 +463,30 @@ def test_action_export_query_count_is_fixed(
     with django_assert_num_queries(10):
         rows = csv_rows(export(coordinator_client, "actions", "csv"))
     assert len(rows) == size + 1
+
+
+def test_value_import_reads_a_dot_before_three_digits_as_thousands(coordinator_client, value_setup):
+    own = value_setup["own"]
+    content = _value_file(
+        [
+            [own.action.code, own.pk, own.name, "aantal", 2026, "1.234", "nee", "", ""],
+            [own.action.code, own.pk, own.name, "aantal", 2027, 12.5, "nee", "", ""],
+        ]
+    )
+    response = upload(coordinator_client, "indicator-values", "w.xlsx", content, dry_run=False)
+    assert response.json()["errors"] == []
+    values = dict(IndicatorValue.objects.values_list("year", "value"))
+    assert values == {2026: Decimal(1234), 2027: Decimal("12.5")}
+
+
+def test_value_import_refuses_a_value_out_of_bounds(coordinator_client, value_setup, coordinator):
+    own = value_setup["own"]
+    indicator_save(action=own.action, user=coordinator, indicator=own, data={"value_kind": "count"})
+    content = _value_file(
+        [[own.action.code, own.pk, own.name, "aantal", 2026, "2,5", "nee", "", ""]]
+    )
+    response = upload(coordinator_client, "indicator-values", "w.xlsx", content, dry_run=False)
+    assert response.json()["errors"] == [
+        {"row": 2, "column": "Waarde", "message": "Een aantal is een geheel getal vanaf 0."}
+    ]
+    assert not IndicatorValue.objects.exists()

@@ -562,3 +562,26 @@ def test_api_checks_indicator_texts_for_personal_data(client, editor_a, fiches):
     assert response.status_code == 400
     assert "een e-mailadres" in response.json()[f"indicator-{indicator.pk}"][0]
     assert not IndicatorValue.objects.exists()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1.234,5", "1234.5"), ("1.234", "1234")])
+def test_indicator_values_accept_flemish_numbers_as_text(client, editor_a, fiches, raw, expected):
+    fiche = fiches["own"]
+    indicator = IndicatorFactory(action=fiche.action)
+    client.force_login(editor_a)
+    response = patch(
+        client, fiche, {"indicator_values": [{"indicator": indicator.pk, "value": raw}]}
+    )
+    assert response.status_code == 200, response.json()
+    assert IndicatorValue.objects.get(indicator=indicator).value == Decimal(expected)
+
+
+def test_garbage_as_an_indicator_value_gets_the_dutch_number_message(client, editor_a, fiches):
+    fiche = fiches["own"]
+    indicator = IndicatorFactory(action=fiche.action)
+    client.force_login(editor_a)
+    response = patch(
+        client, fiche, {"indicator_values": [{"indicator": indicator.pk, "value": "1e9"}]}
+    )
+    assert response.status_code == 400
+    assert "Geef een getal, bv. 1.234,5." in str(response.json()["indicator_values"])

@@ -163,7 +163,7 @@ def test_text_in_a_number_field_is_refused(client, editor_a, fiches):
         },
     )
     assert response.status_code == 422
-    assert "Voer een getal in." in response.text
+    assert "Geef een getal, bv. 1.234,5." in response.text
     assert "ongeveer 40" in response.text
 
 

@@ -17,9 +17,11 @@ from tests.fiches.conftest import YEAR, loaded_form
 
 pytestmark = pytest.mark.django_db
 
-# As typed in the fiche form (Flemish input where the current validation accepts it).
-SEQUENCE = ["250", "-5", "12,5", "1e9", "250", "214"]
+# As typed in the fiche form, in Flemish notation (the 1e9 is 1.000.000.000 here:
+# the form reads numbers as people write them, not in scientific notation).
+SEQUENCE = ["250", "-5", "12,5", "1.000.000.000", "250", "214"]
 SHOWN = ["250", "-5", "12,5", "1000000000", "250", "214"]
+STORED = ["250", "-5", "12.5", "1000000000", "250", "214"]
 
 
 @pytest.fixture
@@ -47,7 +49,7 @@ def test_every_change_of_a_value_is_on_the_fiche_history_page(client, editor_a, 
     _type_values(client, fiche, indicator, SEQUENCE)
 
     records = list(IndicatorValue.history.order_by("history_id"))
-    assert [r.value for r in records] == [Decimal(v.replace(",", ".")) for v in SEQUENCE]
+    assert [r.value for r in records] == [Decimal(v) for v in STORED]
     assert {(r.history_user, r.history_change_reason) for r in records} == {
         (editor_a, f"fiche {YEAR} bewaard")
     }

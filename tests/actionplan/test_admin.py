@@ -1,0 +1,112 @@
+"""The Django admin asks why: a reason for every change, and whether it adjusts the plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from actionplan.models import Action, User
+from actionplan.services import action_save
+from evaluations.models import EvaluationReport, ReportKind
+from evaluations.reports.content import report_content
+from tests.factories import ActionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, plan):
+    user: User = UserFactory(username="beheer", role="coordinator", is_staff=True)
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def _form(action: Action, **changes: Any) -> dict[str, Any]:
+    """The admin's change form of ``action`` as a browser posts it, with ``changes``."""
+    data: dict[str, Any] = {}
+    for name, value in model_to_dict(action).items():
+        if isinstance(value, list):
+            data[name] = [item.pk for item in value]
+        elif value is not None:
+            data[name] = value
+    data.pop("id", None)
+    return {**data, **changes}
+
+
+def _post(client, action: Action, **changes: Any):
+    url = reverse("admin:actionplan_action_change", args=[action.pk])
+    return client.post(url, _form(action, **changes))
+
+
+def _adjustment_reasons(action: Action) -> list[str]:
+    report = EvaluationReport(plan=action.plan, kind=ReportKind.INTERIM, year=2027)
+    content = report_content(report)
+    return [
+        entry["reason"]
+        for goal in content.strategic
+        for od in goal.operational_goals
+        for section in od.actions
+        if section.action.pk == action.pk
+        for entry in section.adjustments
+    ]
+
+
+def test_an_admin_change_without_a_reason_is_refused_and_changes_nothing(admin_client):
+    action = ActionFactory(title="Oude titel")
+    response = _post(admin_client, action, title="Nieuwe titel", change_kind="correction")
+    assert response.status_code == 200
+    assert "Geef de reden van de wijziging op." in response.text
+    assert Action.objects.get(pk=action.pk).title == "Oude titel"
+
+
+def test_an_admin_change_must_say_whether_it_is_a_correction_or_an_adjustment(admin_client):
+    action = ActionFactory(title="Oude titel")
+    response = _post(admin_client, action, title="Nieuwe titel", change_reason="Typfout")
+    assert response.status_code == 200
+    assert "Kies of dit een correctie of een bijsturing is." in response.text
+    assert Action.objects.get(pk=action.pk).title == "Oude titel"
+
+
+def test_an_editorial_correction_is_in_the_history_but_not_an_adjustment(admin_client):
+    action = ActionFactory(title="Sensibiliseringscampagne scholen")
+    response = _post(
+        admin_client,
+        action,
+        title="Sensibiliseringscampagne in scholen",
+        change_reason="Typfout in de titel",
+        change_kind="correction",
+    )
+    assert response.status_code == 302
+    record = action.history.latest()
+    assert (record.history_change_reason, record.is_adjustment) == ("Typfout in de titel", False)
+    assert record.history_user.username == "beheer"
+    assert _adjustment_reasons(action) == []
+
+
+def test_an_adjustment_in_the_admin_is_listed_in_the_evaluation(admin_client):
+    action = ActionFactory(end_year=2027)
+    response = _post(
+        admin_client,
+        action,
+        end_year=2028,
+        change_reason="Uitgesteld na de tussentijdse evaluatie",
+        change_kind="adjustment",
+    )
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).end_year == 2028
+    assert _adjustment_reasons(action) == ["Uitgesteld na de tussentijdse evaluatie"]
+
+
+def test_an_adjustment_needs_a_reason(plan):
+    action = ActionFactory(title="Oud")
+    action.title = "Nieuw"
+    with pytest.raises(ValidationError) as exc:
+        action_save(action=action, reason=" ", adjustment=True)
+    assert exc.value.messages == ["Geef de reden van de bijsturing op."]
+    assert Action.objects.get(pk=action.pk).title == "Oud"
