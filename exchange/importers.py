@@ -39,7 +39,8 @@ from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
 from exchange.spreadsheets import Table, require_columns
 from fiches.models import Fiche
-from fiches.services import personal_data_messages
+from fiches.selectors import counted_values
+from fiches.services import is_outlier, outlier_message, personal_data_messages
 from indicators.columns import COLUMNS as VALUE_COLUMNS
 from indicators.columns import LABEL as VALUE_LABEL
 from indicators.models import Indicator, IndicatorValue
@@ -390,6 +391,13 @@ def values_import(
         (v.indicator_id, v.year): v
         for v in IndicatorValue.objects.filter(indicator__action__plan=plan)
     }
+    # The approved values: a new value far from last year's is refused (the fiche's rule).
+    approved = {
+        (indicator_id, year): value
+        for indicator_id, year, value in counted_values(
+            IndicatorValue.objects.filter(indicator__action__plan=plan, value__isnull=False)
+        ).values_list("indicator_id", "year", "value")
+    }
     seen: dict[tuple[int, int], int] = {}
     pending: list[tuple[IndicatorValue, dict[str, Any]]] = []
 
@@ -470,8 +478,15 @@ def values_import(
                     result.error(number, VALUE_LABEL["value"], str(exc))
                 else:
                     bound = indicator.value_error(value)
+                    previous = approved.get((indicator.pk, year - 1))
                     if bound:
                         result.error(number, VALUE_LABEL["value"], bound)
+                    elif previous is not None and is_outlier(previous, value):
+                        result.error(
+                            number,
+                            VALUE_LABEL["value"],
+                            outlier_message(previous, year - 1, confirmable=False),
+                        )
         if no_data and value is not None:
             result.error(
                 number, VALUE_LABEL["value"], _("Geef een waarde óf ‘geen gegevens’, niet beide.")

@@ -307,6 +307,14 @@ class FicheWriteSerializer(serializers.Serializer):
             "bestaande meting van die indicator volledig."
         ),
     )
+    confirm_outliers = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Een meting die meer dan een factor tien verschilt van de goedgekeurde meting "
+            "van vorig jaar wordt geweigerd (400), tenzij je hiermee bevestigt dat ze klopt."
+        ),
+    )
     confirm_privacy = serializers.BooleanField(
         required=False,
         default=False,
@@ -369,6 +377,7 @@ def _fiche_content(
 ) -> tuple[dict[str, Any], list[services.IndicatorValueInput]]:
     data = dict(data)
     data.pop("confirm_privacy", None)
+    data.pop("confirm_outliers", None)
     values = [
         services.IndicatorValueInput(
             indicator_id=item["indicator"],
@@ -513,6 +522,7 @@ class FicheViewSet(
             data=data,
             values=values,
             confirm_privacy=form.validated_data.get("confirm_privacy", False),
+            confirm_outliers=form.validated_data.get("confirm_outliers", False),
         )
         return self._respond(fiche.pk)
 

@@ -11,7 +11,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fiches.models import CONTENT_FIELDS, Fiche, ProgressStatus
-from fiches.services import IndicatorValueInput, PersonalDataSuspected, indicator_value_key
+from fiches.services import (
+    IndicatorValueInput,
+    OutliersSuspected,
+    PersonalDataSuspected,
+    indicator_value_key,
+)
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import NumberField
 
@@ -56,6 +61,10 @@ class FicheForm(ServiceForm):
         ),
         required=False,
     )
+    confirm_outliers = forms.BooleanField(
+        label=_("Ik heb de gemarkeerde waarden nagekeken: ze kloppen."),
+        required=False,
+    )
 
     def __init__(
         self,
@@ -69,6 +78,7 @@ class FicheForm(ServiceForm):
         self.indicators = list(indicators)
         self.submitting = submitting
         self.privacy_warnings: dict[str, list[str]] = {}
+        self.outlier_warnings: dict[str, list[str]] = {}
         values = values or {}
         for indicator in self.indicators:
             prefix = f"ind-{indicator.pk}"
@@ -162,6 +172,13 @@ class FicheForm(ServiceForm):
         return data
 
     def add_service_errors(self, exc: ValidationError) -> None:
+        if isinstance(exc, OutliersSuspected):
+            # Shows the confirmation checkbox; the warning stands at the number itself.
+            self.outlier_warnings = exc.message_dict
+            for indicator in self.indicators:
+                for message in exc.message_dict.get(indicator_value_key(indicator.pk), []):
+                    self.add_error(f"ind-{indicator.pk}-value", message)
+            return
         if isinstance(exc, PersonalDataSuspected):
             # Shows the confirmation checkbox.
             self.privacy_warnings = exc.message_dict

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -29,7 +30,7 @@ from fiches.models import (
     RoundStatus,
 )
 from fiches.privacy import personal_data_warnings
-from fiches.selectors import fiche_version_state
+from fiches.selectors import counted_values, fiche_version_state
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -41,6 +42,11 @@ class WorkflowError(Exception):
 
 class PersonalDataSuspected(ValidationError):
     """Text that looks like personal data: saved only once the editor confirms it is not."""
+
+
+class OutliersSuspected(ValidationError):
+    """Values more than ten times larger or smaller than last year's approved value: saved
+    only once the editor confirms them."""
 
 
 class FicheConflict(Exception):
@@ -175,19 +181,22 @@ def fiche_save(
     values: Sequence[IndicatorValueInput] = (),
     reason: str = "",
     confirm_privacy: bool = False,
+    confirm_outliers: bool = False,
 ) -> Fiche:
     """Save the fiche's content and that year's indicator values as one change.
 
     Raises ``FicheConflict`` when someone saved since ``expected_version`` was read (the
-    API's strict 412: a client reloads, compares and sends again), and
+    API's strict 412: a client reloads, compares and sends again),
     ``PersonalDataSuspected`` when a text looks like personal data and the editor did not
-    confirm (``confirm_privacy``) that it is none.
+    confirm (``confirm_privacy``) that it is none, and ``OutliersSuspected`` when a value
+    jumps by more than a factor ten from last year's approved one, unconfirmed
+    (``confirm_outliers``).
     """
     current = _locked(fiche)
     _check_can_edit(current, user)
     if current.version != expected_version:
         raise FicheConflict(current)
-    _check_input(data, values, confirm_privacy)
+    _check_input(current, data, values, confirm_privacy, confirm_outliers)
     return _write(current, user, data, values, reason)
 
 
@@ -200,6 +209,7 @@ def fiche_save_and_submit(
     data: Mapping[str, Any],
     values: Sequence[IndicatorValueInput] = (),
     confirm_privacy: bool = False,
+    confirm_outliers: bool = False,
 ) -> Fiche:
     """Save and submit in one step: both happen, or neither (the draft stays as it was)."""
     saved = fiche_save(
@@ -209,6 +219,7 @@ def fiche_save_and_submit(
         data=data,
         values=values,
         confirm_privacy=confirm_privacy,
+        confirm_outliers=confirm_outliers,
     )
     return fiche_submit(fiche=saved, user=user, expected_version=saved.version)
 
@@ -253,6 +264,7 @@ def fiche_save_merging(
     values: Sequence[IndicatorValueInput] = (),
     submit: bool = False,
     confirm_privacy: bool = False,
+    confirm_outliers: bool = False,
 ) -> MergedSave:
     """The fiche page's save: a three-way merge with what others saved since
     ``base_version`` (the version the form was loaded from).
@@ -264,7 +276,7 @@ def fiche_save_merging(
     """
     current = _locked(fiche)
     _check_can_edit(current, user)
-    _check_input(data, values, confirm_privacy)
+    _check_input(current, data, values, confirm_privacy, confirm_outliers)
     data, values, theirs_kept = _merge_with_base(current, base_version, data, values)
     reason, other = "", None
     if theirs_kept:
@@ -277,13 +289,68 @@ def fiche_save_merging(
 
 
 def _check_input(
-    data: Mapping[str, Any], values: Sequence[IndicatorValueInput], confirm_privacy: bool
+    fiche: Fiche,
+    data: Mapping[str, Any],
+    values: Sequence[IndicatorValueInput],
+    confirm_privacy: bool,
+    confirm_outliers: bool,
 ) -> None:
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if not confirm_privacy:
         _check_personal_data(data, values)
+    if not confirm_outliers:
+        _check_outliers(fiche, values)
+
+
+# A value more than this many times larger or smaller than last year's approved value is
+# more often a typing error (a missing comma, an extra zero) than a real change.
+OUTLIER_FACTOR = Decimal(10)
+
+
+def is_outlier(previous: Decimal, new: Decimal) -> bool:
+    """``new`` differs from ``previous`` by more than ``OUTLIER_FACTOR``, either way.
+
+    From or to zero there is no factor: a jump from 0 is not flagged, a fall to 0 from
+    more than zero is (it is ten times smaller than any positive value).
+    """
+    if previous == 0:
+        return False
+    return abs(new) > abs(previous) * OUTLIER_FACTOR or abs(new) * OUTLIER_FACTOR < abs(previous)
+
+
+def outlier_message(previous: Decimal, previous_year: int, *, confirmable: bool = True) -> str:
+    """The warning for a value far from last year's approved one (fiche page, API, import)."""
+    text = _(
+        "Deze waarde verschilt meer dan een factor tien van de goedgekeurde waarde van "
+        "%(year)s (%(value)s). Kijk ze na"
+    ) % {"year": previous_year, "value": number_format(previous, use_l10n=True)}
+    if confirmable:
+        return text + _(", of bevestig dat ze klopt.")
+    return text + _("; een uitzonderlijke waarde bevestig je in de fiche zelf.")
+
+
+def _check_outliers(fiche: Fiche, values: Sequence[IndicatorValueInput]) -> None:
+    numbers = {
+        item.indicator_id: item.value
+        for item in values
+        if item.value is not None and not item.no_data
+    }
+    if not numbers:
+        return
+    previous = counted_values(
+        IndicatorValue.objects.filter(
+            indicator_id__in=numbers, year=fiche.year - 1, value__isnull=False
+        )
+    ).values_list("indicator_id", "value")
+    found = {
+        indicator_value_key(indicator_id): outlier_message(value, fiche.year - 1)
+        for indicator_id, value in previous
+        if value is not None and is_outlier(value, numbers[indicator_id])
+    }
+    if found:
+        raise OutliersSuspected(found)
 
 
 def _write(

@@ -203,6 +203,7 @@ def _fiche_post(request: AuthenticatedHttpRequest, page: selectors.FichePage) ->
             values=form.indicator_values(),
             submit=submitting,
             confirm_privacy=form.cleaned_data["confirm_privacy"],
+            confirm_outliers=form.cleaned_data["confirm_outliers"],
         )
     except services.FicheMergeConflict as conflict:
         return _render_conflict(
