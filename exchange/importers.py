@@ -38,9 +38,9 @@ from actionplan.models import (
 from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
 from exchange.spreadsheets import Table, require_columns
+from fiches.checks import is_outlier, outlier_message, personal_data_messages
 from fiches.models import Fiche
 from fiches.selectors import counted_values
-from fiches.services import is_outlier, outlier_message, personal_data_messages
 from indicators.columns import COLUMNS as VALUE_COLUMNS
 from indicators.columns import LABEL as VALUE_LABEL
 from indicators.models import Indicator, IndicatorValue

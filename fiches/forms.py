@@ -10,13 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fiches.checks import OutliersSuspected, PersonalDataSuspected, indicator_value_key
 from fiches.models import CONTENT_FIELDS, Fiche, ProgressStatus
-from fiches.services import (
-    IndicatorValueInput,
-    OutliersSuspected,
-    PersonalDataSuspected,
-    indicator_value_key,
-)
+from fiches.services import IndicatorValueInput
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import NumberField
 

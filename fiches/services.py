@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.models import Action, Administration, Plan, User
+from fiches.checks import check_outliers, check_personal_data, indicator_value_key
 from fiches.merge import UNKNOWN, ValueState, three_way_merge, value_state
 from fiches.models import (
     CONTENT_FIELDS,
@@ -29,8 +29,7 @@ from fiches.models import (
     ReviewKind,
     RoundStatus,
 )
-from fiches.privacy import personal_data_warnings
-from fiches.selectors import counted_values, fiche_version_state
+from fiches.selectors import fiche_version_state
 from indicators.models import Indicator, IndicatorValue
 
 
@@ -38,15 +37,6 @@ class WorkflowError(Exception):
     """A transition that is not allowed from the fiche's current state."""
 
     api_status = 409
-
-
-class PersonalDataSuspected(ValidationError):
-    """Text that looks like personal data: saved only once the editor confirms it is not."""
-
-
-class OutliersSuspected(ValidationError):
-    """Values more than ten times larger or smaller than last year's approved value: saved
-    only once the editor confirms them."""
 
 
 class FicheConflict(Exception):
@@ -299,58 +289,25 @@ def _check_input(
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if not confirm_privacy:
-        _check_personal_data(data, values)
+        texts = {
+            name: str(value or "")
+            for name, value in data.items()
+            if name in CONTENT_FIELDS and name != "progress_status"
+        }
+        for item in values:
+            texts[indicator_value_key(item.indicator_id)] = "\n".join(
+                text for text in (item.assessment, item.no_data_reason) if text
+            )
+        check_personal_data(texts)
     if not confirm_outliers:
-        _check_outliers(fiche, values)
-
-
-# A value more than this many times larger or smaller than last year's approved value is
-# more often a typing error (a missing comma, an extra zero) than a real change.
-OUTLIER_FACTOR = Decimal(10)
-
-
-def is_outlier(previous: Decimal, new: Decimal) -> bool:
-    """``new`` differs from ``previous`` by more than ``OUTLIER_FACTOR``, either way.
-
-    From or to zero there is no factor: a jump from 0 is not flagged, a fall to 0 from
-    more than zero is (it is ten times smaller than any positive value).
-    """
-    if previous == 0:
-        return False
-    return abs(new) > abs(previous) * OUTLIER_FACTOR or abs(new) * OUTLIER_FACTOR < abs(previous)
-
-
-def outlier_message(previous: Decimal, previous_year: int, *, confirmable: bool = True) -> str:
-    """The warning for a value far from last year's approved one (fiche page, API, import)."""
-    text = _(
-        "Deze waarde verschilt meer dan een factor tien van de goedgekeurde waarde van "
-        "%(year)s (%(value)s). Kijk ze na"
-    ) % {"year": previous_year, "value": number_format(previous, use_l10n=True)}
-    if confirmable:
-        return text + _(", of bevestig dat ze klopt.")
-    return text + _("; een uitzonderlijke waarde bevestig je in de fiche zelf.")
-
-
-def _check_outliers(fiche: Fiche, values: Sequence[IndicatorValueInput]) -> None:
-    numbers = {
-        item.indicator_id: item.value
-        for item in values
-        if item.value is not None and not item.no_data
-    }
-    if not numbers:
-        return
-    previous = counted_values(
-        IndicatorValue.objects.filter(
-            indicator_id__in=numbers, year=fiche.year - 1, value__isnull=False
+        check_outliers(
+            fiche,
+            {
+                item.indicator_id: item.value
+                for item in values
+                if item.value is not None and not item.no_data
+            },
         )
-    ).values_list("indicator_id", "value")
-    found = {
-        indicator_value_key(indicator_id): outlier_message(value, fiche.year - 1)
-        for indicator_id, value in previous
-        if value is not None and is_outlier(value, numbers[indicator_id])
-    }
-    if found:
-        raise OutliersSuspected(found)
 
 
 def _write(
@@ -428,49 +385,6 @@ def _merge_with_base(
         != theirs[indicator_value_key(indicator_id)]
     ]
     return content, changed_values, outcome.theirs_kept
-
-
-def indicator_value_key(indicator_id: int) -> str:
-    """The error key of an indicator's value in a service's ``ValidationError``."""
-    return f"indicator-{indicator_id}"
-
-
-def _check_personal_data(data: Mapping[str, Any], values: Sequence[IndicatorValueInput]) -> None:
-    """No personal data of victims or perpetrators in a fiche: refuse what looks like it."""
-    texts = {
-        name: str(value or "")
-        for name, value in data.items()
-        if name in CONTENT_FIELDS and name != "progress_status"
-    }
-    for item in values:
-        texts[indicator_value_key(item.indicator_id)] = "\n".join(
-            text for text in (item.assessment, item.no_data_reason) if text
-        )
-    found = personal_data_messages(texts)
-    if found:
-        raise PersonalDataSuspected(found)
-
-
-def personal_data_messages(texts: Mapping[str, str], *, confirmable: bool = True) -> dict[str, str]:
-    """The refusal of each text that looks like personal data: the one rule, which the
-    fiche (page and API) and the importer of indicator values apply.
-
-    ``confirmable``: the editor may confirm that it is no personal data (not in an import).
-    """
-    if confirmable:
-        message = _(
-            "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens of "
-            "bevestig dat het geen persoonsgegevens zijn."
-        )
-    else:
-        message = _(
-            "Deze tekst lijkt %(what)s te bevatten. Verwijder persoonsgegevens, of vul de "
-            "tekst in de fiche in en bevestig daar dat het geen persoonsgegevens zijn."
-        )
-    return {
-        key: message % {"what": " en ".join(what)}
-        for key, what in personal_data_warnings(texts).items()
-    }
 
 
 def _save_values(

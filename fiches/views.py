@@ -24,6 +24,7 @@ from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
 from actionplan.selectors import plan_current
 from fiches import selectors, services
+from fiches.checks import indicator_value_key
 from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
 from fiches.merge import ValueState, value_state
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
@@ -254,7 +255,7 @@ def _key_label(page: selectors.FichePage, key: str) -> str:
     if key in CONTENT_FIELDS:
         return capfirst(str(content_field(key).verbose_name))
     for indicator in page.indicators:
-        if key == services.indicator_value_key(indicator.pk):
+        if key == indicator_value_key(indicator.pk):
             return str(indicator.name)
     return key
 
@@ -264,7 +265,7 @@ def _key_fields(page: selectors.FichePage, key: str) -> list[str]:
     if key in CONTENT_FIELDS:
         return [key]
     for indicator in page.indicators:
-        if key == services.indicator_value_key(indicator.pk):
+        if key == indicator_value_key(indicator.pk):
             prefix = f"ind-{indicator.pk}-"
             form = FicheForm(indicators=[indicator])
             return [name for name in form.fields if name.startswith(prefix)]
@@ -330,15 +331,13 @@ def _render_unchosen(
     mine_form = FicheForm(request.POST, prefix="mine", **_indicator_values_for_form(page))
     mine_form.is_valid()  # only the fields sent along are read, each on its own
     mine_values = {
-        services.indicator_value_key(item.indicator_id): value_state(item)
+        indicator_value_key(item.indicator_id): value_state(item)
         for item in mine_form.indicator_values()
     }
     mine: dict[str, Any] = {**mine_form.content(), **mine_values}
     theirs: dict[str, Any] = {name: getattr(page.fiche, name) for name in CONTENT_FIELDS}
     for indicator in page.indicators:
-        theirs[services.indicator_value_key(indicator.pk)] = value_state(
-            page.values.get(indicator.pk)
-        )
+        theirs[indicator_value_key(indicator.pk)] = value_state(page.values.get(indicator.pk))
     return _render_conflict(
         request,
         page,
@@ -379,7 +378,7 @@ def value_display(state: ValueState, indicator: Indicator | None) -> str:
 
 def _indicator(page: selectors.FichePage, key: str) -> Indicator | None:
     return next(
-        (i for i in page.indicators if key == services.indicator_value_key(i.pk)),
+        (i for i in page.indicators if key == indicator_value_key(i.pk)),
         None,
     )
 

@@ -9,9 +9,10 @@ import pytest
 
 from actionplan.models import Role
 from fiches import services
+from fiches.checks import indicator_value_key
 from fiches.merge import ValueState, three_way_merge
 from fiches.models import Fiche
-from fiches.services import IndicatorValueInput, indicator_value_key
+from fiches.services import IndicatorValueInput
 from indicators.models import IndicatorValue
 from indicators.services import indicator_save
 from tests.factories import UserFactory

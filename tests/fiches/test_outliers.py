@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from fiches import services
+from fiches.checks import is_outlier
 from fiches.models import Fiche
-from fiches.services import IndicatorValueInput, is_outlier
+from fiches.services import IndicatorValueInput
 from indicators.models import Indicator, IndicatorValue
 from tests.exchange.test_exchange import _value_file, upload
 from tests.factories import IndicatorFactory, round_opened
