@@ -187,11 +187,12 @@ def fiche_save(
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    if not confirm_privacy:
-        _check_personal_data(data, values)
     for name, value in data.items():
         setattr(current, name, value)
+    # The lengths first: the personal-data patterns take ever longer on an over-long text.
     current.full_clean(exclude=["action", "round"])
+    if not confirm_privacy:
+        _check_personal_data(data, values)
     _save_values(current, user, values)
     current.version += 1
     current.updated_at = timezone.now()
@@ -334,16 +335,14 @@ def contribution_save(
         raise PermissionDenied(_("Je administratie werkt niet mee aan deze actie."))
     if not text.strip():
         raise ValidationError({"text": _("Schrijf een bijdrage.")})
-    contribution, _created = Contribution.objects.get_or_create(
-        fiche=current,
-        administration=administration,
-        defaults={"text": text, "updated_by": user},
-    )
-    if not _created:
-        contribution.text = text
-        contribution.updated_by = user
-        contribution._history_user = user  # type: ignore[attr-defined]
-        contribution.save()
+    contribution = Contribution.objects.filter(
+        fiche=current, administration=administration
+    ).first() or Contribution(fiche=current, administration=administration)
+    contribution.text = text
+    contribution.updated_by = user
+    contribution.full_clean(exclude=["fiche", "administration"], validate_unique=False)
+    contribution._history_user = user  # type: ignore[attr-defined]
+    contribution.save()
     return contribution
 
 
