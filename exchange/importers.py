@@ -37,6 +37,7 @@ from actionplan.models import (
 )
 from actionplan.selectors import actions_with_relations
 from actionplan.services import ACTION_M2M_FIELDS, action_save
+from actionplan.texts import text_field
 from exchange.spreadsheets import Table, require_columns
 from fiches.checks import is_outlier, outlier_message, personal_data_messages
 from fiches.models import Fiche
@@ -497,8 +498,18 @@ def values_import(
             )
         assessment = VALUE_COLUMNS["assessment"].read(cell(row, "assessment"))
         texts = {"assessment": assessment, "no_data_reason": reason}
-        for name, message in personal_data_messages(texts, confirmable=False).items():
-            result.error(number, VALUE_LABEL[name], message)
+        too_long = False
+        for name, text in texts.items():
+            # The model's own limits, reported on the row instead of failing the import;
+            # checked first, as the personal-data patterns take ever longer on a long text.
+            try:
+                text_field(IndicatorValue, name).run_validators(text)
+            except ValidationError as exc:
+                result.error(number, VALUE_LABEL[name], " ".join(exc.messages))
+                too_long = True
+        if not too_long:
+            for name, message in personal_data_messages(texts, confirmable=False).items():
+                result.error(number, VALUE_LABEL[name], message)
         if len(result.errors) > before:
             continue
         new = {

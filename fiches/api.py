@@ -20,7 +20,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,8 +42,10 @@ from actionplan.api_errors import DomainError
 from actionplan.http import api_user
 from actionplan.models import Action, Administration, Plan
 from actionplan.selectors import plan_current
+from actionplan.texts import text_field
 from fiches import services
 from fiches.models import Fiche, FicheState, ProgressStatus, ReportingRound
+from indicators.models import IndicatorValue
 from indicators.numbers import ApiNumberField
 
 # --- Errors ----------------------------------------------------------------------------
@@ -264,6 +266,14 @@ class FicheSerializer(serializers.ModelSerializer):
 DECIMAL: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
+def limited_text_field(model: type[Model], name: str, **kwargs: Any) -> serializers.CharField:
+    """A model's text with a maximum length: refused with 400 and the model's own message
+    ("Maximaal 10.000 tekens (nu 212.000)."), published as ``maxLength`` in the schema."""
+    return serializers.CharField(
+        allow_blank=True, validators=list(text_field(model, name).validators), **kwargs
+    )
+
+
 class IndicatorValueInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(help_text="Id van een indicator van deze actie.")
     value = ApiNumberField(
@@ -279,8 +289,11 @@ class IndicatorValueInputSerializer(serializers.Serializer):
     no_data_reason = serializers.CharField(
         allow_blank=True, required=False, max_length=500, help_text="Verplicht bij no_data."
     )
-    assessment = serializers.CharField(
-        allow_blank=True, required=False, help_text="Beoordeling (kwalitatieve indicator)."
+    assessment = limited_text_field(
+        IndicatorValue,
+        "assessment",
+        required=False,
+        help_text="Beoordeling (kwalitatieve indicator).",
     )
     breakdown = serializers.DictField(
         child=ApiNumberField(**DECIMAL, allow_null=True),
@@ -293,11 +306,11 @@ class IndicatorValueInputSerializer(serializers.Serializer):
 class FicheWriteSerializer(serializers.Serializer):
     """The content of a fiche; ``PUT`` sends all six fields, ``PATCH`` only what changes."""
 
-    goal = serializers.CharField(allow_blank=True)
-    approach = serializers.CharField(allow_blank=True)
-    status_update = serializers.CharField(allow_blank=True)
-    obstacles = serializers.CharField(allow_blank=True)
-    next_steps = serializers.CharField(allow_blank=True)
+    goal = limited_text_field(Fiche, "goal")
+    approach = limited_text_field(Fiche, "approach")
+    status_update = limited_text_field(Fiche, "status_update")
+    obstacles = limited_text_field(Fiche, "obstacles")
+    next_steps = limited_text_field(Fiche, "next_steps")
     progress_status = serializers.ChoiceField(choices=ProgressStatus.choices, allow_blank=True)
     indicator_values = IndicatorValueInputSerializer(
         many=True,

@@ -8,15 +8,31 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.texts import text_field
 from fiches.checks import OutliersSuspected, PersonalDataSuspected, indicator_value_key
-from fiches.models import CONTENT_FIELDS, Fiche, ProgressStatus
+from fiches.models import CONTENT_FIELDS, Contribution, Fiche, ProgressStatus
 from fiches.services import IndicatorValueInput
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import NumberField
 
-TEXTAREA = forms.Textarea(attrs={"rows": 5})
+
+def limited_textarea(
+    model: type[models.Model], name: str, *, rows: int = 5, required: bool = False, **kwargs: Any
+) -> forms.CharField:
+    """A textarea for a model's text with a maximum length: the model's own validators (the
+    same message as the service's), and ``maxlength`` + ``data-counter`` for the live
+    counter of static/js/counter.js."""
+    field = text_field(model, name)
+    attrs = {"rows": rows, "maxlength": field.max_length, "data-counter": True}
+    return forms.CharField(
+        required=required,
+        validators=field.validators,
+        widget=forms.Textarea(attrs=attrs),
+        **kwargs,
+    )
 
 
 class ServiceForm(forms.Form):
@@ -35,16 +51,16 @@ class ServiceForm(forms.Form):
 
 class FicheForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    goal = forms.CharField(label=_("Inhoudelijk doel"), required=False, widget=TEXTAREA)
-    approach = forms.CharField(label=_("Plan van aanpak"), required=False, widget=TEXTAREA)
-    status_update = forms.CharField(
+    goal = limited_textarea(Fiche, "goal", label=_("Inhoudelijk doel"))
+    approach = limited_textarea(Fiche, "approach", label=_("Plan van aanpak"))
+    status_update = limited_textarea(
+        Fiche,
+        "status_update",
         label=_("Stand van zaken"),
-        required=False,
-        widget=TEXTAREA,
         help_text=_("Wat is er dit jaar gerealiseerd? Verplicht om in te dienen."),
     )
-    obstacles = forms.CharField(label=_("Knelpunten"), required=False, widget=TEXTAREA)
-    next_steps = forms.CharField(label=_("Volgende stappen"), required=False, widget=TEXTAREA)
+    obstacles = limited_textarea(Fiche, "obstacles", label=_("Knelpunten"))
+    next_steps = limited_textarea(Fiche, "next_steps", label=_("Volgende stappen"))
     progress_status = forms.ChoiceField(
         label=_("Voortgang"),
         required=False,
@@ -107,10 +123,11 @@ class FicheForm(ServiceForm):
                         initial=(current.breakdown or {}).get(key) if current else None,
                     )
             else:
-                self.fields[f"{prefix}-assessment"] = forms.CharField(
+                self.fields[f"{prefix}-assessment"] = limited_textarea(
+                    IndicatorValue,
+                    "assessment",
                     label=_("Beoordeling"),
-                    required=False,
-                    widget=forms.Textarea({"rows": 3}),
+                    rows=3,
                     initial=current.assessment if current else "",
                 )
 
@@ -231,9 +248,11 @@ class ReasonForm(forms.Form):
 
 class ContributionForm(forms.Form):
     administration = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(
+    text = limited_textarea(
+        Contribution,
+        "text",
+        required=True,
         label=_("Bijdrage van je administratie"),
-        widget=forms.Textarea({"rows": 5}),
         error_messages={"required": _("Schrijf een bijdrage.")},
     )
 

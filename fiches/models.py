@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, Plan, action_plan_order
+from actionplan.texts import limited_text
 
 if TYPE_CHECKING:
     from actionplan.models import User
@@ -209,6 +210,16 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         )
 
 
+# A fiche is a yearly summary of one action that a reader takes in on a few printed pages:
+# about 10.000 characters (four pages) for what was done and how, half that for the goal,
+# the obstacles and the next steps. Longer texts (a pasted report of 212.000 characters made
+# a fiche PDF of 41 pages) belong in an attachment, not in the fiche.
+LONG_TEXT_MAX = 10_000
+SHORT_TEXT_MAX = 5_000
+# A co-lead administration adds its part to the lead's fiche: as much as a short field.
+CONTRIBUTION_MAX = 5_000
+
+
 class Fiche(models.Model):
     """The yearly report on one action (*actiefiche*)."""
 
@@ -222,11 +233,11 @@ class Fiche(models.Model):
         on_delete=models.PROTECT,
         related_name="fiches",
     )
-    goal = models.TextField(_("inhoudelijk doel"), blank=True)
-    approach = models.TextField(_("plan van aanpak"), blank=True)
-    status_update = models.TextField(_("stand van zaken"), blank=True)
-    obstacles = models.TextField(_("knelpunten"), blank=True)
-    next_steps = models.TextField(_("volgende stappen"), blank=True)
+    goal = limited_text(_("inhoudelijk doel"), SHORT_TEXT_MAX)
+    approach = limited_text(_("plan van aanpak"), LONG_TEXT_MAX)
+    status_update = limited_text(_("stand van zaken"), LONG_TEXT_MAX)
+    obstacles = limited_text(_("knelpunten"), SHORT_TEXT_MAX)
+    next_steps = limited_text(_("volgende stappen"), SHORT_TEXT_MAX)
     progress_status = models.CharField(
         _("voortgang"), max_length=20, choices=ProgressStatus.choices, blank=True
     )
@@ -306,7 +317,7 @@ class Contribution(models.Model):
         on_delete=models.PROTECT,
         related_name="contributions",
     )
-    text = models.TextField(_("bijdrage"))
+    text = limited_text(_("bijdrage"), CONTRIBUTION_MAX, blank=False)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -457,16 +457,14 @@ def contribution_save(
         raise PermissionDenied(_("Je administratie werkt niet mee aan deze actie."))
     if not text.strip():
         raise ValidationError({"text": _("Schrijf een bijdrage.")})
-    contribution, _created = Contribution.objects.get_or_create(
-        fiche=current,
-        administration=administration,
-        defaults={"text": text, "updated_by": user},
-    )
-    if not _created:
-        contribution.text = text
-        contribution.updated_by = user
-        contribution._history_user = user  # type: ignore[attr-defined]
-        contribution.save()
+    contribution = Contribution.objects.filter(
+        fiche=current, administration=administration
+    ).first() or Contribution(fiche=current, administration=administration)
+    contribution.text = text
+    contribution.updated_by = user
+    contribution.full_clean(exclude=["fiche", "administration"], validate_unique=False)
+    contribution._history_user = user  # type: ignore[attr-defined]
+    contribution.save()
     return contribution
 
 

@@ -511,7 +511,8 @@ def contribution_save(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     fiche = get_object_or_404(Fiche.objects.visible_to(request.user), pk=pk)
     form = ContributionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Schrijf een bijdrage."))
+        for error in form.errors.get("text") or [_("Schrijf een bijdrage.")]:
+            messages.error(request, str(error))
         return redirect("fiches:detail", pk=pk)
     administration = get_object_or_404(Administration, pk=form.cleaned_data["administration"])
     try:
@@ -523,6 +524,9 @@ def contribution_save(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         )
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("Bijdrage bewaard."))
     return redirect("fiches:detail", pk=pk)

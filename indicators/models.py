@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, ActionQuerySet
+from actionplan.texts import limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -267,6 +268,9 @@ class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
         return self.annotate(counts=ExpressionWrapper(condition, output_field=BooleanField()))
 
 
+ASSESSMENT_MAX = 2_000
+
+
 class IndicatorValue(models.Model):
     """One measurement per indicator per year: a number, or an explicit "no data"."""
 
@@ -277,7 +281,8 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2, null=True, blank=True)
     no_data = models.BooleanField(_("geen gegevens"), default=False)
     no_data_reason = models.CharField(_("reden geen gegevens"), max_length=500, blank=True)
-    assessment = models.TextField(_("beoordeling"), blank=True)
+    # An assessment explains one year's figure in a paragraph or two.
+    assessment = limited_text(_("beoordeling"), ASSESSMENT_MAX)
     breakdown = models.JSONField(_("uitsplitsing"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     updated_by = models.ForeignKey(

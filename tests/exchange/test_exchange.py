@@ -345,6 +345,18 @@ def test_value_import_refuses_text_that_looks_like_personal_data(coordinator_cli
     assert not IndicatorValue.objects.exists()
 
 
+def test_value_import_refuses_an_over_long_assessment(coordinator_client, value_setup):
+    own = value_setup["own"]
+    row = [own.action.code, own.pk, own.name, "aantal", 2026, 5, "nee", "", "x" * 2001]
+    response = upload(
+        coordinator_client, "indicator-values", "w.xlsx", _value_file([row]), dry_run=False
+    )
+    assert response.json()["errors"] == [
+        {"row": 2, "column": "Beoordeling", "message": "Maximaal 2.000 tekens (nu 2.001)."}
+    ]
+    assert not IndicatorValue.objects.exists()
+
+
 def test_browser_import_pages(coordinator_client, demo):
     rows = csv_rows(export(coordinator_client, "actions", "csv"))
     rows[1][1] = "Via de pagina"

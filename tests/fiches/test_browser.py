@@ -323,3 +323,21 @@ def test_review_queue_has_no_serious_accessibility_violations(
     expect(page.get_by_role("link", name=link_text(fiche), exact=True)).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+
+
+def test_typing_a_status_update_updates_its_counter(
+    page: Page, live_server: LiveServer, fiche: Fiche, console_errors: list[str]
+) -> None:
+    login(page, live_server, "editor-a", PASSWORD)
+    page.goto(f"{live_server.url}/fiches/{fiche.pk}/")
+    status_update = page.get_by_label("Stand van zaken", exact=True)
+    counter = page.locator("#id_status_update-counter")
+    expect(counter).to_have_text("0 / 10.000 tekens")
+    expect(counter).to_have_attribute("aria-live", "polite")
+    status_update.fill("x" * 1234)
+    expect(counter).to_have_text("1.234 / 10.000 tekens")
+    expect(counter).not_to_have_class(re.compile("is-near-limit"))
+    status_update.fill("x" * 9500)
+    expect(counter).to_have_text("9.500 / 10.000 tekens")
+    expect(counter).to_have_class(re.compile("is-near-limit"))
+    assert console_errors == []
