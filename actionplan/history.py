@@ -112,12 +112,7 @@ def timeline(
     records = records[-limit - 1 :]
     if not records:
         return []
-    tracked = {f.attname for f in records[0]._meta.concrete_fields}
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in set(exclude) and f.attname in tracked and not getattr(f, "auto_now", False)
-    ]
+    fields = _shown_fields(model, records, exclude)
     names = _related_names(records, fields)
     m2m = _m2m_values(model, records)
 
@@ -130,6 +125,20 @@ def timeline(
         entries = entries[1:]
     entries.reverse()
     return entries
+
+
+def _shown_fields(
+    model: type[models.Model], records: Sequence[Any], exclude: Iterable[str]
+) -> list[models.Field[Any, Any]]:
+    """The model's fields a timeline compares: tracked in history, not excluded, not
+    stamped automatically."""
+    tracked = {f.attname for f in records[0]._meta.concrete_fields}
+    excluded = set(exclude)
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in excluded and f.attname in tracked and not getattr(f, "auto_now", False)
+    ]
 
 
 def records_timeline(
@@ -145,12 +154,7 @@ def records_timeline(
     object. Foreign keys that are shown cost one query per related model."""
     if not records:
         return []
-    tracked = {f.attname for f in records[0]._meta.concrete_fields}
-    fields = [
-        f
-        for f in model._meta.concrete_fields
-        if f.name not in set(exclude) and f.attname in tracked and not getattr(f, "auto_now", False)
-    ]
+    fields = _shown_fields(model, records, exclude)
     names = _related_names(records, fields)
     last: dict[Any, Any] = {}
     entries: list[TimelineEntry] = []
