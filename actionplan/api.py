@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from actionplan.filters import ActionFilter
+from actionplan.http import api_user
 from actionplan.models import (
     Action,
     Administration,
@@ -81,9 +82,7 @@ class ActionSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     operational_goal = serializers.CharField(source="operational_goal.code", read_only=True)
-    strategic_goal = serializers.IntegerField(
-        source="operational_goal.strategic_goal.number", read_only=True
-    )
+    strategic_goal = serializers.IntegerField(source="strategic_goal.number", read_only=True)
     lead_minister = NamedSerializer(read_only=True, allow_null=True)
     co_lead_ministers = NamedSerializer(many=True, read_only=True)
     lead_administration = CodedSerializer(read_only=True, allow_null=True)
@@ -105,6 +104,7 @@ class ActionSerializer(serializers.ModelSerializer):
             "strategic_goal",
             "operational_goal",
             "code",
+            "stage",
             "title",
             "description",
             "lead_minister",
@@ -147,7 +147,11 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ActionFilter
 
     def get_queryset(self) -> QuerySet[Action]:
-        return actions_with_relations(Action.objects.select_related("plan"))
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model
+            return Action.objects.none()
+        return actions_with_relations(
+            Action.objects.visible_to(api_user(self.request)).select_related("plan")
+        )
 
 
 class MinisterViewSet(viewsets.ReadOnlyModelViewSet):

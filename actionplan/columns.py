@@ -65,7 +65,11 @@ ACTION_COLUMNS: list[Column[Action]] = [
     Column("code", "Code", lambda a: a.code),
     Column("title", "Titel", lambda a: a.title),
     Column("description", "Omschrijving", lambda a: a.description),
-    Column("operational_goal", "Operationele doelstelling", lambda a: a.operational_goal.code),
+    Column(
+        "operational_goal",
+        "Operationele doelstelling",
+        lambda a: _code_or_blank(a.operational_goal),
+    ),
     Column(
         "lead_minister",
         "Trekkende minister",

@@ -193,6 +193,7 @@ def _actions(
     related = list(RelatedPlan.objects.all())
     numbers: dict[int, int] = {}
     rows: list[Action] = []
+    row_goals: list[OperationalGoal] = []
     m2m: list[dict[str, list]] = []
     # Deliberate patterns so that every dashboard panel has something to show: no action
     # of SD3 addresses genital mutilation and none of SD1 sex workers (coverage gaps), and
@@ -227,16 +228,17 @@ def _actions(
             "related_plans": rng.sample(related, rng.randint(0, 1)) if related else [],
         }
         if i % 15 == 14:
-            previous = rows[-1]
-            goal, lead_admin = previous.operational_goal, previous.lead_administration
+            goal, lead_admin = row_goals[-1], rows[-1].lead_administration
             tags["violence_forms"] = m2m[-1]["violence_forms"]
             tags["target_groups"] = m2m[-1]["target_groups"]
+        row_goals.append(goal)
         numbers[goal.pk] = numbers.get(goal.pk, 0) + 1
         start = rng.choice([2025, 2025, 2026, 2026, 2027, 2028])
         end = rng.randint(start, plan.end_year)
         rows.append(
             Action(
                 operational_goal=goal,
+                strategic_goal=goal.strategic_goal,
                 plan=plan,
                 number=numbers[goal.pk],
                 code=f"{goal.code}.{numbers[goal.pk]}",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import (
     Action,
+    ActionStage,
     Administration,
     Minister,
     StrategicGoal,
@@ -19,7 +21,7 @@ from actionplan.models import (
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken"), method="filter_q")
     strategic_goal = django_filters.NumberFilter(
-        label=_("Strategische doelstelling"), field_name="operational_goal__strategic_goal__number"
+        label=_("Strategische doelstelling"), field_name="strategic_goal__number"
     )
     minister = django_filters.ModelChoiceFilter(
         label=_("Minister (trekkend of meewerkend)"),
@@ -46,9 +48,14 @@ class ActionFilter(django_filters.FilterSet):
         empty_label=_("Alle doelgroepen"),
     )
 
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("Fase"), choices=ActionStage.choices, widget=forms.CheckboxSelectMultiple
+    )
+
     class Meta:
         model = Action
         fields = [
+            "stage",
             "q",
             "strategic_goal",
             "minister",

@@ -25,6 +25,30 @@ class Role(models.TextChoices):
     READER = "reader", _("lezer")
 
 
+class ActionStage(models.TextChoices):
+    """Where an action is on its way into the plan (and, rarely, out of it).
+
+    An editor proposes; AJH returns (the editor revises and proposes again), accepts, or
+    merges the proposal into another; accepted actions are clustered under an operational
+    goal; the government's approval of a plan version makes them approved. An approved
+    action leaves the plan only by a decided change request: stopped.
+    """
+
+    PROPOSED = "proposed", _("voorgesteld")
+    RETURNED = "returned", _("teruggestuurd")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+    ACCEPTED = "accepted", _("aanvaard")
+    MERGED = "merged", _("samengevoegd")
+    APPROVED = "approved", _("goedgekeurd")
+    STOPPED = "stopped", _("stopgezet")
+
+
+# Stages of actions that are part of the plan as approved: monitored, counted, reported.
+IN_PLAN_STAGES = (ActionStage.APPROVED, ActionStage.STOPPED)
+# Stages of actions that are still being drafted: visible to AJH and their administrations.
+DRAFT_STAGES = (ActionStage.PROPOSED, ActionStage.RETURNED, ActionStage.ACCEPTED)
+
+
 class PolicyLevel(models.TextChoices):
     PREVENTION = "prevention", _("preventie")
     REACTION = "reaction", _("reactie")
@@ -298,7 +322,7 @@ class OperationalGoal(models.Model):
 # The order of the plan text: SD, then OD, then action number. The one home of this order;
 # other models' lists order "via" their action (``action_plan_order("action__")``).
 _ACTION_PLAN_ORDER = (
-    "operational_goal__strategic_goal__number",
+    "strategic_goal__number",
     "operational_goal__number",
     "number",
 )
@@ -313,10 +337,39 @@ class ActionQuerySet(models.QuerySet["Action"]):
     def in_plan_order(self) -> ActionQuerySet:
         return self.order_by(*action_plan_order())
 
+    def in_plan(self) -> ActionQuerySet:
+        """Actions of a plan as approved (approved or stopped): what is monitored and
+        counted. Proposals and accepted actions awaiting approval are not."""
+        return self.filter(stage__in=IN_PLAN_STAGES)
+
+    def drafts(self) -> ActionQuerySet:
+        """Actions still on their way into the plan: proposed, returned or accepted."""
+        return self.filter(stage__in=DRAFT_STAGES)
+
     def for_plan(self, plan: Plan) -> ActionQuerySet:
-        # The action's own plan column, which every service that moves goals or actions
-        # keeps equal to its goals' plan: no join through the goals on every list.
-        return self.filter(plan=plan)
+        """The actions of ``plan`` as approved (see ``in_plan``).
+
+        The action's own plan column, which every service that moves goals or actions
+        keeps equal to its goals' plan: no join through the goals on every list.
+        """
+        return self.filter(plan=plan).in_plan()
+
+    def visible_to(self, user: User) -> ActionQuerySet:
+        """Everyone sees the plan as approved; drafts are seen by AJH and by the members of
+        the administrations that lead or co-lead them."""
+        if user.is_coordinator:
+            return self.all()
+        if not user.is_active:
+            return self.none()
+        member_of = User.administrations.through.objects.filter(user_id=user.pk).values(
+            "administration_id"
+        )
+        co_led = Action.co_lead_administrations.through.objects.filter(
+            action=OuterRef("pk"), administration__in=member_of
+        )
+        return self.filter(
+            Q(stage__in=IN_PLAN_STAGES) | Q(lead_administration__in=member_of) | Exists(co_led)
+        )
 
     def running_in(self, year: int) -> ActionQuerySet:
         return self.filter(start_year__lte=year, end_year__gte=year)
@@ -356,18 +409,33 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
 
 class Action(models.Model):
+    # A proposal is made under a strategic goal; AJH clusters it under an operational goal
+    # of that strategic goal, which gives it a number and its code.
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        verbose_name=_("strategische doelstelling"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+    )
     operational_goal = models.ForeignKey(
         OperationalGoal,
         verbose_name=_("operationele doelstelling"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="actions",
     )
     # Denormalised so that the database itself keeps codes unique within a plan.
     plan = models.ForeignKey(
         Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="actions"
     )
-    number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
-    code = models.CharField(_("code"), max_length=20, editable=False)
+    number = models.PositiveSmallIntegerField(
+        _("nummer"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True, editable=False)
+    stage = models.CharField(
+        _("fase"), max_length=20, choices=ActionStage.choices, default=ActionStage.APPROVED
+    )
     title = models.CharField(_("titel"), max_length=500)
     description = models.TextField(_("SMART-omschrijving"), blank=True)
     lead_minister = models.ForeignKey(
@@ -441,8 +509,18 @@ class Action(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
+                condition=~Q(code=""),
                 name="action_code_unique_in_plan",
                 violation_error_message=_("Deze actiecode bestaat al in dit actieplan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage__in=IN_PLAN_STAGES)
+                | Q(operational_goal__isnull=False, number__isnull=False),
+                name="action_in_plan_is_clustered",
+                violation_error_message=_(
+                    "Een actie van het goedgekeurde plan hoort bij een operationele "
+                    "doelstelling en heeft een nummer."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["operational_goal", "number"],
@@ -464,7 +542,15 @@ class Action(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {self.title}" if self.code else self.title
+
+    @property
+    def is_in_plan(self) -> bool:
+        return self.stage in IN_PLAN_STAGES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.stage in DRAFT_STAGES
 
     @property
     def timing_label(self) -> str:

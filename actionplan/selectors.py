@@ -17,6 +17,7 @@ from actionplan.models import (
     Plan,
     StrategicGoal,
     TargetGroup,
+    User,
     ViolenceForm,
 )
 
@@ -34,7 +35,7 @@ def actions_with_relations(queryset: ActionQuerySet | None = None) -> ActionQuer
     """Actions with everything a list shows: leads, co-leads and tags, in 7 queries."""
     queryset = Action.objects.all() if queryset is None else queryset
     return queryset.select_related(
-        "operational_goal__strategic_goal", "lead_minister", "lead_administration"
+        "operational_goal", "strategic_goal", "lead_minister", "lead_administration"
     ).prefetch_related(
         Prefetch("co_lead_ministers", queryset=Minister.objects.only("id", "name")),
         Prefetch(
@@ -76,7 +77,7 @@ def plan_tree(plan: Plan, actions: ActionQuerySet) -> tuple[list[StrategicGoalNo
     Queries: strategic goals, operational goals, counts per goal, and (when listed) the
     actions with their forms of violence and target groups.
     """
-    actions = actions.filter(plan=plan)
+    actions = actions.for_plan(plan)
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
     nodes = {goal.pk: StrategicGoalNode(goal) for goal in goals}
     od_nodes: dict[int, OperationalGoalNode] = {}
@@ -96,6 +97,7 @@ def plan_tree(plan: Plan, actions: ActionQuerySet) -> tuple[list[StrategicGoalNo
     listed = sum(counts.values()) <= OVERVIEW_FULL_LIMIT
     if listed:
         for action in goal_actions(actions):
+            assert action.operational_goal_id is not None  # in the plan: clustered
             od_nodes[action.operational_goal_id].actions.append(action)
     return [nodes[goal.pk] for goal in goals], listed
 
@@ -112,10 +114,13 @@ def goal_actions(actions: ActionQuerySet) -> ActionQuerySet:
     )
 
 
-def action_detail(pk: int) -> Action:
+def action_detail(pk: int, user: User) -> Action:
+    """One action with its relations, if ``user`` may see it (drafts are not for everyone)."""
     try:
         return actions_with_relations(
-            Action.objects.select_related("plan", "lead_administration__policy_domain")
+            Action.objects.visible_to(user).select_related(
+                "plan", "lead_administration__policy_domain"
+            )
         ).get(pk=pk)
     except Action.DoesNotExist as exc:
         raise Http404("Actie niet gevonden") from exc

@@ -138,9 +138,15 @@ def operational_goal_assign_code(goal: OperationalGoal) -> None:
 
 
 def action_assign_code(action: Action) -> None:
-    """An action's code (``1.2.3``) and plan follow from its operational goal and number."""
-    action.code = f"{action.operational_goal.code}.{action.number}"
-    action.plan_id = action.operational_goal.strategic_goal.plan_id
+    """An action's code (``1.2.3``), strategic goal and plan follow from its operational
+    goal and number; a proposal not yet clustered has no code and follows its strategic
+    goal."""
+    if action.operational_goal is not None and action.number is not None:
+        action.code = f"{action.operational_goal.code}.{action.number}"
+        action.strategic_goal = action.operational_goal.strategic_goal
+    else:
+        action.code = ""
+    action.plan_id = action.strategic_goal.plan_id
 
 
 @transaction.atomic
@@ -165,11 +171,11 @@ def operational_goal_save(*, goal: OperationalGoal, reason: str = "") -> Operati
     goal.save()
     # Codes of the actions below follow the goal's code.
     for action in goal.actions.select_related("operational_goal__strategic_goal"):
-        old = (action.code, action.plan_id)
+        old = (action.code, action.strategic_goal_id, action.plan_id)
         action_assign_code(action)
-        if (action.code, action.plan_id) != old:
+        if (action.code, action.strategic_goal_id, action.plan_id) != old:
             action._change_reason = reason  # type: ignore[attr-defined]
-            action.save(update_fields=["code", "plan"])
+            action.save(update_fields=["code", "strategic_goal", "plan"])
     return goal
 
 

@@ -44,8 +44,8 @@ def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The (filtered) actions of one operational goal: loaded when the goal is opened on a
     large overview, or as a page of its own without JavaScript."""
     goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
-    actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
+    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    actions = action_filter.qs if action_filter.is_bound else Action.objects.in_plan()
     context = {
         "goal": goal,
         "actions": list(selectors.goal_actions(actions.filter(operational_goal=goal))),
@@ -58,7 +58,7 @@ def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_detail(pk)
+    action = selectors.action_detail(pk, request.user)
     fiches = action.fiches.only("id", "year", "state", "action_id").order_by("-year")
     return render(
         request,
@@ -69,7 +69,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def action_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.action_detail(pk)
+    action = selectors.action_detail(pk, request.user)
     return render(
         request,
         "actionplan/action_history.html",

@@ -330,6 +330,7 @@ def _apply(
         objects = [
             Action(
                 operational_goal=row.goal,
+                strategic_goal_id=row.goal.strategic_goal_id,
                 plan=plan,
                 number=int(row.code.rsplit(".", 1)[1]),
                 code=row.code,
@@ -339,7 +340,7 @@ def _apply(
         ]
         for obj in objects:
             obj.full_clean(
-                exclude=["operational_goal", "plan"],
+                exclude=["operational_goal", "strategic_goal", "plan"],
                 validate_unique=False,
                 validate_constraints=False,
             )

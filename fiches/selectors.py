@@ -113,7 +113,7 @@ def fiche_page(pk: int, user: User) -> FichePage:
     try:
         fiche = (
             fiche_base(user)
-            .select_related("action__operational_goal__strategic_goal", "action__plan")
+            .select_related("action__operational_goal", "action__strategic_goal", "action__plan")
             .prefetch_related(
                 Prefetch(
                     "contributions",

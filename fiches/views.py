@@ -43,7 +43,7 @@ def _paginate(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
 def action_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The indicators of an action with every value: a value whose fiche is not approved
     is shown, labelled as not counting; charts and progress use approved values only."""
-    action = plan_selectors.action_detail(pk)
+    action = plan_selectors.action_detail(pk, request.user)
     indicators = list(Indicator.objects.filter(action=action).select_related("action"))
     # The same series and charts as the dashboard, over the whole plan period.
     trends = indicator_trends(

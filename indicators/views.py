@@ -25,7 +25,7 @@ from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicat
 def indicator_edit(
     request: AuthenticatedHttpRequest, pk: int, indicator_pk: int | None = None
 ) -> HttpResponse:
-    action = plan_selectors.action_detail(pk)
+    action = plan_selectors.action_detail(pk, request.user)
     if not can_define_indicators(request.user, action):
         raise PermissionDenied(_("Je mag de indicatoren van deze actie niet wijzigen."))
     indicator = (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from actionplan import services
 from actionplan.models import (
     Action,
+    ActionStage,
     Administration,
     Minister,
     OperationalGoal,
@@ -121,6 +122,17 @@ class ActionFactory(ModelFactory[Action]):
         m2m = {name: kwargs.pop(name) for name in services.ACTION_M2M_FIELDS if name in kwargs}
         action = model_class(*args, **kwargs)
         return services.action_save(action=action, m2m=m2m, reason="test")
+
+
+class ProposalFactory(ActionFactory):
+    """An action proposed under a strategic goal, not yet clustered or approved."""
+
+    operational_goal = None
+    number = None
+    strategic_goal = factory.LazyFunction(
+        lambda: StrategicGoal.objects.get(plan=Plan.objects.first(), number=1)
+    )
+    stage = ActionStage.PROPOSED
 
 
 def _factory_coordinator() -> User:

@@ -114,6 +114,7 @@ def report_content(report: EvaluationReport) -> ReportContent:
     od_sections: dict[int, GoalSection] = {}
     for action in actions:
         od = action.operational_goal
+        assert od is not None  # an action of the approved plan is clustered (constraint)
         if od.pk not in od_sections:
             od_sections[od.pk] = GoalSection(od)
             sections[od.strategic_goal_id].operational_goals.append(od_sections[od.pk])
@@ -212,7 +213,8 @@ def fiche_content(report: EvaluationReport) -> dict[str, Any]:
         raise ValueError(f"report {report.pk} is not the PDF of a fiche")
     fiche = (
         Fiche.objects.select_related(
-            "action__operational_goal__strategic_goal",
+            "action__operational_goal",
+            "action__strategic_goal",
             "action__lead_minister",
             "action__lead_administration",
             "round",

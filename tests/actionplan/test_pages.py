@@ -87,6 +87,7 @@ def test_large_overview_lists_goals_and_loads_their_actions_on_demand(
     first = Action.objects.order_by("pk").first()
     assert first is not None
     goal = first.operational_goal
+    assert goal is not None
     assert first.title not in response.text
     partial = reader_client.get(
         reverse("actionplan:goal-actions", args=[goal.pk]), headers={"HX-Request": "true"}

@@ -102,10 +102,11 @@ def test_history_pages_cost_the_same_whatever_the_number_of_changes(
     with django_assert_num_queries(13):
         page = client.get(reverse("fiches:history", args=[fiche.pk]))
     assert len(page.context["value_page"].object_list) == changes
-    # The action's history page as before (session, user, the action and its six
-    # relations, its history records with the names they refer to and six many-to-many
-    # histories): the values' changes come as an htmx partial from the indicators side.
-    with django_assert_num_queries(20):
+    # The action's history page as before (session, user, the action and its seven
+    # relations, its history records with the names they refer to (goals, plan, leads)
+    # and six many-to-many histories): the values' changes come as an htmx partial from
+    # the indicators side.
+    with django_assert_num_queries(21):
         client.get(reverse("actionplan:action-history", args=[fiche.action_id]))
     # session, user, action, value history records, the indicators' names
     with django_assert_num_queries(5):
