@@ -127,8 +127,8 @@ class ActionFactory(ModelFactory[Action]):
 class ProposalFactory(ActionFactory):
     """An action proposed under a strategic goal, not yet clustered or approved."""
 
-    operational_goal = None
-    number = None
+    operational_goal: Any = None
+    number: Any = None
     strategic_goal = factory.LazyFunction(
         lambda: StrategicGoal.objects.get(plan=Plan.objects.first(), number=1)
     )
