@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "actionplan",
     "fiches",
     "indicators",
+    "planning",
     "exchange",
     "evaluations",
 ]

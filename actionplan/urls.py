@@ -45,6 +45,7 @@ app_urls = (
 urlpatterns = [
     path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/
     path("fiches/", include("fiches.urls")),
+    path("", include("planning.urls")),  # planning: /ontwerp/, /planversies/, /wijzigingsverzoeken/
     path("dashboard/", include("evaluations.dashboard.urls")),  # evaluations: dashboard
     path("reports/", include("evaluations.reports.urls")),  # evaluations: reports
     # The PDF of one fiche is asked for at the fiche's address; the reports side makes it.
