@@ -57,6 +57,25 @@ class ActionAdminForm(ReasonForm):
         error_messages={"required": _("Kies of dit een correctie of een bijsturing is.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "strategic_goal" in self.fields:
+            self.fields["strategic_goal"].required = False
+            self.fields["strategic_goal"].help_text = _(
+                "Volgt uit de operationele doelstelling wanneer die gekozen is."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        goal = cleaned.get("operational_goal")
+        if goal is not None:
+            cleaned["strategic_goal"] = goal.strategic_goal
+        elif "strategic_goal" in self.fields and not cleaned.get("strategic_goal"):
+            self.add_error(
+                "strategic_goal", _("Kies een strategische of een operationele doelstelling.")
+            )
+        return cleaned
+
 
 class ReasonAdmin(NoDeleteAdmin):
     form = ReasonForm
@@ -104,15 +123,19 @@ class ActionAdmin(ReasonAdmin):
     list_display = [
         "code",
         "title",
+        "stage",
         "lead_minister",
         "lead_administration",
         "start_year",
         "end_year",
         "is_demo",
     ]
+    # The stage changes only through the drafting and change-request steps (planning).
+    readonly_fields = ["stage"]
     list_filter = [
         "plan",
-        "operational_goal__strategic_goal",
+        "stage",
+        "strategic_goal",
         "lead_administration",
         "violence_forms",
         "is_demo",

@@ -13,7 +13,7 @@ from actionplan.models import Action, User
 from actionplan.services import action_save
 from evaluations.models import EvaluationReport, ReportKind
 from evaluations.reports.content import report_content
-from tests.factories import ActionFactory, UserFactory
+from tests.factories import ActionFactory, OperationalGoalFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +110,17 @@ def test_an_adjustment_needs_a_reason(plan):
         action_save(action=action, reason=" ", adjustment=True)
     assert exc.value.messages == ["Geef de reden van de bijsturing op."]
     assert Action.objects.get(pk=action.pk).title == "Oud"
+
+
+def test_an_action_added_in_the_admin_takes_its_strategic_goal_from_its_operational_goal(
+    admin_client,
+):
+    goal = OperationalGoalFactory()
+    template = ActionFactory.build(operational_goal=goal, number=7, plan=goal.strategic_goal.plan)
+    data = _form(template, change_reason="Nieuwe actie", change_kind="correction")
+    data.pop("strategic_goal", None)
+    response = admin_client.post(reverse("admin:actionplan_action_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    action = Action.objects.get(operational_goal=goal, number=7)
+    assert action.strategic_goal == goal.strategic_goal
+    assert action.code == f"{goal.code}.7"
