@@ -79,7 +79,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    field = serializers.CharField(source="label", help_text="Het gewijzigde gegeven.")
     old = serializers.CharField()
     new = serializers.CharField()
 

@@ -23,7 +23,9 @@ def accepted_action(administration: Administration | None = None, **kwargs: obje
     return ActionFactory(stage=ActionStage.ACCEPTED, **kwargs)
 
 
-def add_indicator(action: Action, user: User, name: str = "Aantal opgeleide leerkrachten") -> Indicator:
+def add_indicator(
+    action: Action, user: User, name: str = "Aantal opgeleide leerkrachten"
+) -> Indicator:
     return indicator_save(
         action=action,
         user=user,

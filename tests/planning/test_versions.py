@@ -96,6 +96,7 @@ def test_proposals_are_not_part_of_a_version(plan, coordinator, admin_a):
     version = plan_version_submit(
         version=plan_version_create(plan=plan, user=coordinator), user=coordinator
     )
+    assert version.content is not None
     assert [a["title"] for a in version.content["actions"]] == ["Aanvaard"]
 
 
@@ -189,6 +190,7 @@ def test_a_later_version_holds_the_plan_as_approved_not_new_accepted_actions(
         version=plan_version_create(plan=plan, user=coordinator), user=coordinator
     )
     assert version.number == 2
+    assert version.content is not None
     assert [a["title"] for a in version.content["actions"]] == ["Vormingsaanbod voor leerkrachten"]
 
 
@@ -248,7 +250,9 @@ def test_version_list_shows_an_empty_state(reader_client, plan):
     assert "Versie aanmaken" not in response.text
 
 
-def test_version_page_shows_the_decision_and_the_sha256(coordinator_client, plan, coordinator, admin_a):
+def test_version_page_shows_the_decision_and_the_sha256(
+    coordinator_client, plan, coordinator, admin_a
+):
     version, _action = baseline(plan, coordinator, admin_a)
     response = coordinator_client.get(reverse("planning:version-detail", args=[version.pk]))
     assert REFERENCE in response.text
