@@ -6,13 +6,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, who sees it: "all" or "coordinator")
+# (url name, label, who sees it: "all", "coordinator" or "staff": coordinators and editors)
 NAVIGATION = [
     ("dashboard:dashboard", _("Dashboard"), "all"),
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),
     ("reports:reports", _("Rapporten"), "all"),
+    ("planning:versions", _("Planversies"), "staff"),
+    ("planning:change-requests", _("Wijzigingsverzoeken"), "staff"),
 ]
 
 
@@ -25,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, audience in NAVIGATION:
         if audience == "coordinator" and not user.is_coordinator:
+            continue
+        if audience == "staff" and not (user.is_coordinator or user.is_editor):
             continue
         items.append({"url": reverse(name), "label": label, "current": current == name})
     return {"main_nav": items}

@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "RoundStatusEnum": "fiches.models.RoundStatus",
         "ReportStatusEnum": "evaluations.models.ReportStatus",
         "FicheStateEnum": "fiches.models.FicheState",
+        "PlanVersionStateEnum": "planning.models.VersionState",
+        "ChangeRequestStateEnum": "planning.models.RequestState",
+        "ChangeKindEnum": "planning.models.ChangeKind",
     },
 }
 

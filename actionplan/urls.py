@@ -18,6 +18,7 @@ from fiches import views as fiche_views
 from fiches.api import register as register_fiches
 from indicators import urls as indicator_urls
 from indicators.api import register as register_indicators
+from planning.api import register as register_planning
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)
@@ -31,6 +32,7 @@ register_fiches(router)
 register_indicators(router)
 register_reports(router)
 register_imports(router)
+register_planning(router)
 
 app_urls = (
     [

@@ -3,8 +3,25 @@ versions (/planversies/) and change requests (/wijzigingsverzoeken/)."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern, path
+
+from planning import views
 
 app_name = "planning"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [
+    # Plan versions and change requests
+    path("planversies/", views.version_list, name="versions"),
+    path("planversies/<int:pk>/", views.version_detail, name="version-detail"),
+    path("planversies/<int:pk>/indienen/", views.version_submit, name="version-submit"),
+    path("planversies/<int:pk>/goedkeuren/", views.version_approve, name="version-approve"),
+    path("planversies/<int:a>/vergelijk/<int:b>/", views.version_compare, name="version-compare"),
+    path("wijzigingsverzoeken/", views.change_request_list, name="change-requests"),
+    path(
+        "wijzigingsverzoeken/<int:pk>/",
+        views.change_request_detail,
+        name="change-request-detail",
+    ),
+    path("acties/<int:pk>/wijziging/", views.change_request_new, name="change-request-new"),
+    path("acties/<int:pk>/wijzigingen/", views.action_changes, name="action-changes"),
+]

@@ -24,6 +24,8 @@ from fiches.models import Fiche, ProgressStatus
 from fiches.selectors import value_counts_condition
 from indicators.models import Indicator, IndicatorValue
 from indicators.selectors import IndicatorTrend, indicator_trends
+from planning.models import PlanVersion
+from planning.selectors import adjustments_since_baseline
 
 
 @dataclass
@@ -87,6 +89,9 @@ class ReportContent:
     progress_bars: list[Bar]
     coverage: selectors.Coverage
     completed_pct: int
+    # The version the evaluation compares against, and every adjustment decided since.
+    baseline: PlanVersion | None = None
+    adjustments: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_final(self) -> bool:
@@ -105,7 +110,10 @@ def report_content(report: EvaluationReport) -> ReportContent:
     fiches = {f.action_id: f for f in Fiche.objects.for_plan(plan).approved_as_of(year)}
     unapproved = Fiche.objects.for_plan(plan).unapproved_up_to(year).count()
     rows = _indicator_rows(action_ids, year)
-    adjustments = _adjustments(action_ids, plan)
+    baseline, adjustment_rows = _adjustments(action_ids, plan)
+    adjustments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in adjustment_rows:
+        adjustments[row["action_id"]].append(row)
 
     narrative = narrative_with_findings(plan=plan, kind=report.kind, year=year)
     findings = {f.strategic_goal_id: f for f in narrative.findings.all()} if narrative else {}
@@ -160,6 +168,8 @@ def report_content(report: EvaluationReport) -> ReportContent:
         progress_bars=bars(progress_rows),
         coverage=selectors.coverage(plan, Action.objects.for_plan(plan)),
         completed_pct=progress.totals.completed_pct,
+        baseline=baseline,
+        adjustments=adjustment_rows,
     )
 
 
@@ -186,25 +196,28 @@ def _indicator_rows(
     return rows
 
 
-def _adjustments(action_ids: list[int], plan: Plan) -> dict[int, list[dict[str, Any]]]:
-    """Changes recorded as adjustments of the plan (*bijsturing*), oldest first; editorial
-    corrections are not listed."""
-    result: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    records = (
-        Action.history.filter(id__in=action_ids, history_type="~", is_adjustment=True)
-        .select_related("history_user")
-        .order_by("history_date")
-    )
-    for record in records:
-        user = record.history_user
-        result[record.id].append(
+def _adjustments(
+    action_ids: list[int], plan: Plan
+) -> tuple[PlanVersion | None, list[dict[str, Any]]]:
+    """The baseline version and the change requests AJH approved since, oldest first:
+    every adjustment (*bijsturing*) against the baseline. Editorial corrections are direct
+    edits, not requests, and are not listed."""
+    found = adjustments_since_baseline(plan, action_ids)
+    rows = []
+    for request in found.adjustments:
+        user = request.decided_by
+        rows.append(
             {
-                "date": record.history_date,
-                "reason": record.history_change_reason,
+                "action_id": request.action_id,
+                "code": request.action.code,
+                "kind": request.get_kind_display(),
+                "date": request.decided_at,
+                "reason": request.reason,
                 "user": (user.get_full_name() or user.username) if user else "",
+                "version": request.version.number if request.version else None,
             }
         )
-    return result
+    return found.version, rows
 
 
 def fiche_content(report: EvaluationReport) -> dict[str, Any]:

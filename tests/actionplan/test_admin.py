@@ -89,7 +89,8 @@ def test_an_editorial_correction_is_in_the_history_but_not_an_adjustment(admin_c
     assert _adjustment_reasons(action) == []
 
 
-def test_an_adjustment_in_the_admin_is_listed_in_the_evaluation(admin_client):
+def test_an_adjustment_in_the_admin_is_marked_as_adjustment_in_the_history(admin_client):
+    # The evaluations list the decided change requests (tests/planning), not admin edits.
     action = ActionFactory(end_year=2027)
     response = _post(
         admin_client,
@@ -100,7 +101,11 @@ def test_an_adjustment_in_the_admin_is_listed_in_the_evaluation(admin_client):
     )
     assert response.status_code == 302
     assert Action.objects.get(pk=action.pk).end_year == 2028
-    assert _adjustment_reasons(action) == ["Uitgesteld na de tussentijdse evaluatie"]
+    record = action.history.latest()
+    assert (record.history_change_reason, record.is_adjustment) == (
+        "Uitgesteld na de tussentijdse evaluatie",
+        True,
+    )
 
 
 def test_an_adjustment_needs_a_reason(plan):
