@@ -4,7 +4,7 @@ person for a period, complete policy domains, and a lead that is never also a co
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,10 +19,9 @@ from actionplan.models import (
     Plan,
     PolicyDomain,
     PortfolioHolder,
-    User,
 )
 from actionplan.services import action_save, portfolio_holder_save
-from tests.factories import ActionFactory, AdministrationFactory, MinisterFactory, UserFactory
+from tests.factories import ActionFactory, AdministrationFactory, MinisterFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +97,8 @@ def test_holder_on_a_date_is_the_one_in_office_that_day(plan):
         reason="herschikking",
     )
     on = {
-        day: Minister.objects.with_holder_on(day).get(pk=minister.pk).holder_name
+        # The annotation is beyond the type checker's sight.
+        day: cast(Any, Minister.objects.with_holder_on(day).get(pk=minister.pk)).holder_name
         for day in (dt.date(2026, 6, 15), dt.date(2027, 3, 31), dt.date(2027, 4, 1))
     }
     assert on == {
@@ -178,15 +178,6 @@ def test_the_lead_administration_cannot_also_co_lead_the_action(plan):
 # --- Admin ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, plan):
-    user: User = UserFactory(username="beheer", role="coordinator", is_staff=True)
-    user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
-
-
 def _minister_form(minister: Minister, holders: list[dict[str, Any]], **changes: Any) -> dict:
     data: dict[str, Any] = {
         "name": minister.name,
@@ -208,7 +199,7 @@ def test_ajh_records_a_reshuffle_in_the_admin_with_a_reason(admin_client):
     minister = Minister.objects.get(name=JUSTICE)
     first = PortfolioHolder.objects.get(minister=minister)
     url = reverse("admin:actionplan_minister_change", args=[minister.pk])
-    holders = [
+    holders: list[dict[str, Any]] = [
         {
             "id": first.pk,
             "person_name": "Zuhal Demir",
@@ -235,7 +226,7 @@ def test_the_admin_shows_overlapping_holders_and_saves_nothing(admin_client):
     minister = Minister.objects.get(name=JUSTICE)
     first = PortfolioHolder.objects.get(minister=minister)
     url = reverse("admin:actionplan_minister_change", args=[minister.pk])
-    holders = [
+    holders: list[dict[str, Any]] = [
         {"id": first.pk, "person_name": "Zuhal Demir", "valid_from": "2024-09-30", "valid_to": ""},
         {"person_name": "Opvolger", "valid_from": "2027-04-01", "valid_to": ""},
     ]
