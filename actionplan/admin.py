@@ -20,6 +20,7 @@ from actionplan.models import (
     OperationalGoal,
     Plan,
     PolicyDomain,
+    PortfolioHolder,
     RelatedPlan,
     StrategicGoal,
     TargetGroup,
@@ -74,6 +75,15 @@ class ActionAdminForm(ReasonForm):
             self.add_error(
                 "strategic_goal", _("Kies een strategische of een operationele doelstelling.")
             )
+        # The service's rule on leads, shown on the field before anything is saved.
+        errors = services.action_lead_errors(
+            lead_minister=cleaned.get("lead_minister"),
+            co_lead_ministers=cleaned.get("co_lead_ministers") or [],
+            lead_administration=cleaned.get("lead_administration"),
+            co_lead_administrations=cleaned.get("co_lead_administrations") or [],
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
         return cleaned
 
 
@@ -171,17 +181,65 @@ class ActionAdmin(ReasonAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
+class PortfolioHolderFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        holders = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.errors and form.instance.valid_from
+        ]
+        for form in self.forms:
+            if form.instance in holders:
+                message = services.holder_overlap_message(form.instance, holders)
+                if message:
+                    form.add_error("valid_from", message)
+
+
+class PortfolioHolderInline(admin.TabularInline):
+    model = PortfolioHolder
+    formset = PortfolioHolderFormSet
+    fields = ["person_name", "valid_from", "valid_to"]
+    extra = 1
+    can_delete = False  # a reshuffle ends a period; who held a portfolio stays known
+
+
 @admin.register(Minister)
-class MinisterAdmin(NoDeleteAdmin):
+class MinisterAdmin(ReasonAdmin):
     list_display = ["name", "portfolio", "term_start", "term_end", "is_demo"]
     search_fields = ["name", "portfolio"]
+    filter_horizontal = ["administrations"]
+    inlines = [PortfolioHolderInline]
+
+    def save_model(self, request: HttpRequest, obj: Minister, form: Any, change: bool) -> None:
+        services.minister_save(
+            minister=obj,
+            administrations=form.cleaned_data["administrations"],
+            reason=form.cleaned_data["change_reason"],
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The administrations were saved with the row; holders go through their service,
+        # changed periods before new ones (a reshuffle ends one period, then starts one).
+        reason = form.cleaned_data["change_reason"]
+        for formset in formsets:
+            holders = formset.save(commit=False)
+            for holder in sorted(holders, key=lambda h: h.pk is None):
+                holder.minister = form.instance
+                services.portfolio_holder_save(holder=holder, reason=reason)
 
 
 @admin.register(Administration)
-class AdministrationAdmin(NoDeleteAdmin):
+class AdministrationAdmin(ReasonAdmin):
     list_display = ["name", "code", "policy_domain", "is_demo"]
     list_select_related = ["policy_domain"]
+    list_filter = ["policy_domain", "is_demo"]
     search_fields = ["name", "code"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Administration, form: Any, change: bool
+    ) -> None:
+        services.administration_save(administration=obj, reason=form.cleaned_data["change_reason"])
 
 
 @admin.register(ViolenceForm)

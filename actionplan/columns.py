@@ -8,6 +8,7 @@ This module holds the ``Column`` type and the columns of the action list; ``indi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from actionplan.models import Action, ActionQuerySet
-from actionplan.selectors import actions_with_relations
+from actionplan.models import Action, ActionQuerySet, Administration, Minister, PortfolioHolder
+from actionplan.selectors import actions_with_relations, administrations_with_ministers
 
 LIST_SEPARATOR = "; "
 
@@ -30,6 +31,22 @@ def parse_int(raw: str) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(_("Geef een geheel getal, geen ‘%(v)s’.") % {"v": raw}) from None
+
+
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(raw: str) -> dt.date | None:
+    """A date as 2024-09-30 (what an export writes) or 30/09/2024; empty is none."""
+    if not raw:
+        return None
+    match = DAY_MONTH_YEAR.match(raw)
+    try:
+        if match:
+            return dt.date(int(match[3]), int(match[2]), int(match[1]))
+        return dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        raise ValueError(_("Geef een datum als 30/09/2024, niet ‘%(v)s’.") % {"v": raw}) from None
 
 
 def parse_list(raw: str) -> list[str]:
@@ -150,3 +167,53 @@ def action_rows(actions: ActionQuerySet) -> Iterable[list[Any]]:
 
 def action_template_rows() -> list[list[Any]]:
     return [[EXAMPLE.get(column.name, "") for column in ACTION_COLUMNS]]
+
+
+# --- Ministers and administrations -------------------------------------------------------
+
+# One row per holder of a portfolio (a portfolio without holders: one row without them). The
+# portfolio's own columns repeat on each of its rows.
+MINISTER_COLUMNS: list[Column[tuple[Minister, PortfolioHolder | None]]] = [
+    Column("name", "Portefeuille", lambda r: r[0].name),
+    Column("portfolio", "Bevoegdheden", lambda r: r[0].portfolio),
+    Column("term_start", "Begin portefeuille", lambda r: r[0].term_start, parse_date),
+    Column("term_end", "Einde portefeuille", lambda r: r[0].term_end, parse_date),
+    Column("person_name", "Minister", lambda r: r[1].person_name if r[1] else ""),
+    Column(
+        "valid_from", "In functie vanaf", lambda r: r[1].valid_from if r[1] else None, parse_date
+    ),
+    Column(
+        "valid_to", "In functie tot en met", lambda r: r[1].valid_to if r[1] else None, parse_date
+    ),
+    Column(
+        "administrations",
+        "Administraties",
+        lambda r: _names(r[0].administrations.all(), "code"),
+        parse_list,
+    ),
+]
+MINISTER_HEADER = [column.header for column in MINISTER_COLUMNS]
+MINISTER_LABEL = {column.name: column.header for column in MINISTER_COLUMNS}
+
+ADMINISTRATION_COLUMNS: list[Column[Administration]] = [
+    Column("code", "Code", lambda a: a.code),
+    Column("name", "Naam", lambda a: a.name),
+    Column("policy_domain", "Beleidsdomein", lambda a: _code_or_blank(a.policy_domain)),
+    Column("ministers", "Ministers", lambda a: _names(a.ministers.all(), "name"), parse_list),
+]
+ADMINISTRATION_HEADER = [column.header for column in ADMINISTRATION_COLUMNS]
+ADMINISTRATION_LABEL = {column.name: column.header for column in ADMINISTRATION_COLUMNS}
+
+
+def minister_rows(ministers: Iterable[Minister]) -> Iterable[list[Any]]:
+    """One row per holder period, portfolios in name order (ministers with their
+    ``holders`` and ``administrations`` prefetched)."""
+    for minister in ministers:
+        holders: list[PortfolioHolder | None] = [*minister.holders.all()] or [None]
+        for holder in holders:
+            yield [column.export((minister, holder)) for column in MINISTER_COLUMNS]
+
+
+def administration_rows() -> Iterable[list[Any]]:
+    for administration in administrations_with_ministers():
+        yield [column.export(administration) for column in ADMINISTRATION_COLUMNS]

@@ -265,6 +265,27 @@ def record_history(
         del instance._history_is_adjustment  # type: ignore[attr-defined]
 
 
+def delete_with_history(queryset: models.QuerySet[Any]) -> int:
+    """Delete the rows and every history record of them (with its many-to-many history).
+
+    Only for rows that were never real (demo data): real rows are never deleted, and their
+    history is the audit trail. Returns the number of rows deleted.
+    """
+    ids = list(queryset.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    model = queryset.model
+    model._default_manager.filter(pk__in=ids).delete()
+    # After the delete: it writes a "deleted" record too, which goes with the others.
+    records = get_history_manager_for_model(model).model.objects.filter(id__in=ids)
+    for m2m_field in getattr(records.model, "_history_m2m_fields", []):
+        getattr(records.model, m2m_field.name).model.objects.filter(
+            history__in=records.values("history_id")
+        ).delete()
+    records.delete()
+    return len(ids)
+
+
 def bulk_m2m_history(model: type[models.Model], instances: Sequence[models.Model]) -> None:
     """After ``bulk_create_with_history`` and bulk through rows: copy the rows into history.
 

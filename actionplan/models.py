@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import AdjustmentMark, History
@@ -148,33 +150,6 @@ class RelatedPlan(models.Model):
         return self.name
 
 
-class Minister(DemoMixin):
-    """A minister in a given term. Ministers change during a term: rows are never deleted."""
-
-    name = models.CharField(_("naam"), max_length=200)
-    portfolio = models.CharField(_("bevoegdheden"), max_length=500, blank=True)
-    term_start = models.DateField(_("begin ambtstermijn"), null=True, blank=True)
-    term_end = models.DateField(_("einde ambtstermijn"), null=True, blank=True)
-    history = History()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("minister")
-        verbose_name_plural = _("ministers")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(term_end__isnull=True)
-                | Q(term_start__isnull=True)
-                | Q(term_end__gte=models.F("term_start")),
-                name="minister_term_in_order",
-                violation_error_message=_("Het einde van de ambtstermijn ligt voor het begin."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Administration(DemoMixin):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[SLUG_CODE])
     name = models.CharField(_("naam"), max_length=300)
@@ -197,10 +172,107 @@ class Administration(DemoMixin):
         return self.name
 
 
+class MinisterQuerySet(models.QuerySet["Minister"]):
+    def with_holder_on(self, as_of: dt.date) -> MinisterQuerySet:
+        """Each portfolio with ``holder_name``: who held it on ``as_of`` ("" if nobody)."""
+        holder = PortfolioHolder.objects.filter(minister=OuterRef("pk")).on(as_of)
+        return self.annotate(
+            holder_name=Coalesce(
+                Subquery(holder.order_by("-valid_from").values("person_name")[:1]),
+                Value(""),
+            )
+        )
+
+
+class Minister(DemoMixin):
+    """A ministerial portfolio (*trekkende* and *meewerkende* ministers of actions point here).
+
+    ``name`` is the portfolio's title, ``portfolio`` its competences, the term the period in
+    which the portfolio exists. The people holding it are ``PortfolioHolder`` rows, so a
+    reshuffle adds a holder instead of rewriting who led an action. Rows are never deleted.
+    """
+
+    name = models.CharField(_("naam"), max_length=200)
+    portfolio = models.CharField(_("bevoegdheden"), max_length=500, blank=True)
+    term_start = models.DateField(_("begin ambtstermijn"), null=True, blank=True)
+    term_end = models.DateField(_("einde ambtstermijn"), null=True, blank=True)
+    administrations = models.ManyToManyField(
+        Administration,
+        verbose_name=_("administraties"),
+        blank=True,
+        related_name="ministers",
+        help_text=_("De administraties die onder deze minister vallen."),
+    )
+    history = History(m2m_fields=["administrations"])
+
+    objects = MinisterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("minister")
+        verbose_name_plural = _("ministers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=models.F("term_start")),
+                name="minister_term_in_order",
+                violation_error_message=_("Het einde van de ambtstermijn ligt voor het begin."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PortfolioHolderQuerySet(models.QuerySet["PortfolioHolder"]):
+    def on(self, as_of: dt.date) -> PortfolioHolderQuerySet:
+        """The holders in office on ``as_of`` (the caller says which day)."""
+        return self.filter(valid_from__lte=as_of).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=as_of)
+        )
+
+
+class PortfolioHolder(models.Model):
+    """The person who holds a portfolio from ``valid_from`` up to ``valid_to`` (included)."""
+
+    minister = models.ForeignKey(
+        Minister, verbose_name=_("portefeuille"), on_delete=models.PROTECT, related_name="holders"
+    )
+    person_name = models.CharField(_("naam van de minister"), max_length=200)
+    valid_from = models.DateField(_("in functie vanaf"))
+    valid_to = models.DateField(_("in functie tot en met"), null=True, blank=True)
+    history = History()
+
+    objects = PortfolioHolderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["minister", "valid_from"]
+        verbose_name = _("bekleder van de portefeuille")
+        verbose_name_plural = _("bekleders van de portefeuille")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="portfolio_holder_period_in_order",
+                violation_error_message=_("Het einde van de periode ligt voor het begin."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        until = self.valid_to.isoformat() if self.valid_to else "…"
+        return f"{self.person_name} ({self.valid_from.isoformat()} – {until})"
+
+    def overlaps(self, other: PortfolioHolder) -> bool:
+        """Whether the two periods share at least one day."""
+        return (self.valid_to is None or self.valid_to >= other.valid_from) and (
+            other.valid_to is None or other.valid_to >= self.valid_from
+        )
+
+
 # --- Users -----------------------------------------------------------------------------
 
 
-class User(AbstractUser):
+class User(AbstractUser, DemoMixin):  # noqa: DJ008 (AbstractUser has __str__)
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.READER)
     administrations = models.ManyToManyField(
         Administration,
@@ -227,20 +299,38 @@ class User(AbstractUser):
 # --- Plan structure --------------------------------------------------------------------
 
 
-class Plan(models.Model):
+class Plan(DemoMixin):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[SLUG_CODE])
     title = models.CharField(_("titel"), max_length=300)
     start_year = models.PositiveSmallIntegerField(_("startjaar"))
     end_year = models.PositiveSmallIntegerField(_("eindjaar"))
     coordinating_minister = models.CharField(_("coördinerend minister"), max_length=300)
     coordinating_agency = models.CharField(_("coördinerend agentschap"), max_length=300)
+    # The same two as rows, next to the texts above (which the API keeps showing).
+    coordinating_minister_portfolio = models.ForeignKey(
+        Minister,
+        verbose_name=_("coördinerende minister (portefeuille)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+    )
+    coordinating_administration = models.ForeignKey(
+        Administration,
+        verbose_name=_("coördinerende administratie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_plans",
+    )
     interim_evaluation = models.DateField(_("tussentijdse evaluatie"), null=True, blank=True)
     final_evaluation = models.DateField(_("eindevaluatie"), null=True, blank=True)
     monitoring_method = models.TextField(_("monitoring en evaluatie"), blank=True)
     history = History()
 
     class Meta:
-        ordering = ["-start_year", "code"]
+        # Real plans before demo plans: whoever takes "the first plan" takes a real one.
+        ordering = ["is_demo", "-start_year", "code"]
         verbose_name = _("actieplan")
         verbose_name_plural = _("actieplannen")
         constraints = [
@@ -259,7 +349,7 @@ class Plan(models.Model):
         return range(self.start_year, self.end_year + 1)
 
 
-class StrategicGoal(models.Model):
+class StrategicGoal(DemoMixin):
     plan = models.ForeignKey(
         Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="goals"
     )
@@ -289,7 +379,7 @@ class StrategicGoal(models.Model):
         return str(self.number)
 
 
-class OperationalGoal(models.Model):
+class OperationalGoal(DemoMixin):
     strategic_goal = models.ForeignKey(
         StrategicGoal,
         verbose_name=_("strategische doelstelling"),

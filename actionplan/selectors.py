@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
 from actionplan.models import (
@@ -13,8 +13,10 @@ from actionplan.models import (
     ActionQuerySet,
     Administration,
     Minister,
+    MinisterQuerySet,
     OperationalGoal,
     Plan,
+    PortfolioHolder,
     StrategicGoal,
     TargetGroup,
     User,
@@ -23,12 +25,45 @@ from actionplan.models import (
 
 
 def plan_current(code: str | None = None) -> Plan:
-    """The plan asked for by code, or the most recent one."""
-    plans = Plan.objects.all()
-    plan = plans.filter(code=code).first() if code else plans.first()
+    """The plan asked for by code; without a code the one worth showing, in one query:
+    the real plan when it has actions, else the demo plan when it has actions, else the
+    first plan (real plans first)."""
+    if code:
+        plan = Plan.objects.filter(code=code).first()
+    else:
+        has_actions = Exists(Action.objects.filter(plan=OuterRef("pk")))
+        plan = (
+            Plan.objects.annotate(
+                rank=Case(
+                    When(has_actions & Q(is_demo=False), then=0),
+                    When(has_actions, then=1),
+                    default=2,
+                )
+            )
+            .order_by("rank", *(Plan._meta.ordering or []))
+            .first()
+        )
     if plan is None:
         raise Http404("Geen actieplan")
     return plan
+
+
+def ministers_with_holders() -> MinisterQuerySet:
+    """Portfolios with all their holders (oldest first) and their administrations, in three
+    queries. ``.with_holder_on(as_of)`` adds who held each one on a given day."""
+    return Minister.objects.prefetch_related(
+        Prefetch("holders", queryset=PortfolioHolder.objects.order_by("valid_from", "pk")),
+        Prefetch("administrations", queryset=Administration.objects.only("id", "code")),
+    ).order_by("name", "pk")
+
+
+def administrations_with_ministers() -> QuerySet[Administration]:
+    """Administrations with their policy domain and ministers, in two queries."""
+    return (
+        Administration.objects.select_related("policy_domain")
+        .prefetch_related(Prefetch("ministers", queryset=Minister.objects.only("id", "name")))
+        .order_by("code")
+    )
 
 
 def actions_with_relations(queryset: ActionQuerySet | None = None) -> ActionQuerySet:

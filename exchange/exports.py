@@ -8,11 +8,17 @@ from typing import Any
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 
+from actionplan.columns import (
+    ADMINISTRATION_HEADER,
+    MINISTER_HEADER,
+    action_rows,
+    administration_rows,
+    minister_rows,
+)
 from actionplan.columns import HEADER as ACTION_HEADER
-from actionplan.columns import action_rows
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, User
-from actionplan.selectors import plan_current
+from actionplan.selectors import ministers_with_holders, plan_current
 from exchange.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -29,9 +35,15 @@ from indicators.columns import HEADER as VALUE_HEADER
 from indicators.columns import value_rows
 from indicators.models import IndicatorValue
 
-KINDS = ("actions", "fiches", "indicator-values")
+KINDS = ("actions", "fiches", "indicator-values", "ministers", "administrations")
 FORMATS = ("xlsx", "csv")
-TITLES = {"actions": "Acties", "fiches": "Fiches", "indicator-values": "Indicatorwaarden"}
+TITLES = {
+    "actions": "Acties",
+    "fiches": "Fiches",
+    "indicator-values": "Indicatorwaarden",
+    "ministers": "Ministers",
+    "administrations": "Administraties",
+}
 
 
 class InvalidFilter(SpreadsheetError):
@@ -41,6 +53,11 @@ class InvalidFilter(SpreadsheetError):
 
 
 def export_table(kind: str, params: QueryDict, user: User) -> tuple[list[str], Iterable[Any]]:
+    # Reference data belongs to no plan: every portfolio and administration.
+    if kind == "ministers":
+        return MINISTER_HEADER, minister_rows(ministers_with_holders())
+    if kind == "administrations":
+        return ADMINISTRATION_HEADER, administration_rows()
     plan = plan_current(params.get("plan"))
     if kind == "actions":
         f = ActionFilter(params, queryset=Action.objects.for_plan(plan))

@@ -36,7 +36,7 @@ from actionplan.models import (
     ViolenceForm,
 )
 from actionplan.selectors import actions_with_relations
-from actionplan.services import ACTION_M2M_FIELDS, action_save
+from actionplan.services import ACTION_M2M_FIELDS, action_lead_errors, action_save
 from actionplan.texts import text_field
 from exchange.spreadsheets import Table, require_columns
 from fiches.checks import is_outlier, outlier_message, personal_data_messages
@@ -218,6 +218,14 @@ def _parse_row(
             elif item not in items:
                 items.append(item)
         m2m[name] = items
+    # The service's rule on leads, reported on the row before anything is written.
+    for name, message in action_lead_errors(
+        lead_minister=values["lead_minister"],
+        co_lead_ministers=m2m["co_lead_ministers"],
+        lead_administration=values["lead_administration"],
+        co_lead_administrations=m2m["co_lead_administrations"],
+    ).items():
+        err(name, message)
     if len(result.errors) > before or goal is None:
         return None
     return _Row(number, code, goal, values, m2m)

@@ -13,6 +13,8 @@ from actionplan.models import Plan, User
 class ImportKind(models.TextChoices):
     ACTIONS = "actions", _("acties")
     INDICATOR_VALUES = "indicator-values", _("indicatorwaarden")
+    MINISTERS = "ministers", _("ministers")
+    ADMINISTRATIONS = "administrations", _("administraties")
 
 
 class ImportStatus(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from exchange.importers import ImportResult, actions_import, values_import
 from exchange.models import ImportJob, ImportKind, ImportStatus
+from exchange.reference_importers import administrations_import, ministers_import
 from exchange.spreadsheets import SpreadsheetError, Table, read_table
 
 
@@ -65,6 +66,10 @@ def _run(
         "dry_run": dry_run,
         "on_progress": on_progress,
     }
-    if job.kind == ImportKind.ACTIONS:
-        return actions_import(**kwargs)  # type: ignore[arg-type]
-    return values_import(**kwargs)  # type: ignore[arg-type]
+    importers = {
+        ImportKind.ACTIONS: actions_import,
+        ImportKind.MINISTERS: ministers_import,
+        ImportKind.ADMINISTRATIONS: administrations_import,
+        ImportKind.INDICATOR_VALUES: values_import,
+    }
+    return importers[ImportKind(job.kind)](**kwargs)  # type: ignore[arg-type]

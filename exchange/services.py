@@ -21,7 +21,7 @@ RUN_IMPORT_TASK = "exchange.tasks.run_import"
 def can_import(user: User, kind: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if kind == ImportKind.ACTIONS:
+    if kind in (ImportKind.ACTIONS, ImportKind.MINISTERS, ImportKind.ADMINISTRATIONS):
         return user.is_coordinator
     return user.is_coordinator or user.is_editor
 

@@ -14,8 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from actionplan.demo import demo_actions, demo_plans
+from actionplan.history import delete_with_history
 from actionplan.models import Action, Plan, User
 from fiches.models import (
+    Contribution,
     Fiche,
     FicheState,
     ProgressStatus,
@@ -45,14 +48,20 @@ INDICATOR_SPECS = [
 ]
 
 
-def demo_fiches_load(*, seed: int, today: dt.date | None = None) -> dict[str, int]:
-    plan = Plan.objects.first()
+def demo_fiches_load(
+    *, seed: int, today: dt.date | None = None, plan: Plan | None = None
+) -> dict[str, int]:
+    """Rounds, fiches, indicators and values for the actions of the demo plan (by default
+    the first one); never for a real plan."""
+    plan = plan or demo_plans().first()
     if plan is None:
         return {}
+    if not plan.is_demo:
+        raise ValueError(f"{plan.code} is not a demo plan")
     today = today or timezone.localdate()
     current = min(max(today.year, plan.start_year), plan.end_year)
     rng = random.Random(seed * 7919 + 1)
-    coordinator = User.objects.filter(username="coordinator").first()
+    coordinator = User.objects.filter(username="coordinator", is_demo=True).first()
     actions = list(Action.objects.for_plan(plan).order_by("pk"))
     with transaction.atomic():
         indicators = _indicators(actions, rng)
@@ -259,3 +268,15 @@ def _fiches(
         for kind in kinds.get(fiche.state, [])
     ]
     return created, values, events
+
+
+def demo_fiches_purge() -> dict[str, int]:
+    """Delete the fiches (with their contributions and review events) of demo actions and
+    the rounds of demo plans, with their history."""
+    fiches = Fiche.objects.filter(action__in=demo_actions())
+    with transaction.atomic():
+        delete_with_history(ReviewEvent.objects.filter(fiche__in=fiches))
+        delete_with_history(Contribution.objects.filter(fiche__in=fiches))
+        counts = {"fiches": delete_with_history(fiches)}
+        counts["rounds"] = delete_with_history(ReportingRound.objects.filter(plan__in=demo_plans()))
+    return counts

@@ -20,6 +20,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = build(request.GET)
     context = {
         "d": data,
+        "plan": data.plan,
         "progress_labels": {key: str(label) for key, label in PROGRESS_COLUMNS},
         "state_columns": STATE_COLUMNS,
         "progress_columns": PROGRESS_COLUMNS,

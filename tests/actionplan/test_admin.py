@@ -9,22 +9,13 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from actionplan.models import Action, User
+from actionplan.models import Action
 from actionplan.services import action_save
 from evaluations.models import EvaluationReport, ReportKind
 from evaluations.reports.content import report_content
-from tests.factories import ActionFactory, OperationalGoalFactory, UserFactory
+from tests.factories import ActionFactory, OperationalGoalFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client, plan):
-    user: User = UserFactory(username="beheer", role="coordinator", is_staff=True)
-    user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
 
 
 def _form(action: Action, **changes: Any) -> dict[str, Any]:

@@ -91,8 +91,10 @@ def _approve(fiche: Fiche, text: str, coordinator: User) -> Fiche:
 @pytest.fixture
 def scenario(plan, coordinator) -> Scenario:
     """Ten demo actions, the 2027 round: one draft, one submitted, the rest approved (one of
-    them with hostile text), and AJH's narrative for the interim evaluation."""
-    demo_load(actions=10, seed=5)
+    them with hostile text), and AJH's narrative for the interim evaluation (in the demo
+    plan, where load_demo puts them)."""
+    plan = demo_load(actions=10, seed=5).plan
+    assert plan is not None
     round_open(plan=plan, year=YEAR, deadline=dt.date(YEAR, 3, 31), user=coordinator)
     fiches = list(Fiche.objects.filter(year=YEAR).select_related("action").order_by("pk"))
     assert len(fiches) >= 5, "the seed must give enough actions running in 2027"
@@ -733,7 +735,7 @@ def test_the_fiche_pdf_keeps_each_label_beside_its_value_and_names_co_lead_minis
 ):
     fiche = scenario.hostile
     action = fiche.action
-    ministers = list(Minister.objects.exclude(led_actions=action).order_by("pk")[:2])
+    ministers = list(Minister.objects.exclude(led_actions=action).order_by("name")[:2])
     action.co_lead_ministers.set(ministers)
     report = services.fiche_pdf_request(fiche=fiche, user=scenario.coordinator)
     html = report_jobs.render_report_html(report)

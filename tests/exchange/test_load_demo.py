@@ -52,9 +52,18 @@ def test_demo_covers_all_strategic_goals_and_is_marked(plan):
         Action.objects.values_list("operational_goal__strategic_goal__number", flat=True)
     ) == {1, 2, 3}
     assert not Action.objects.filter(is_demo=False).exists()
-    assert not Minister.objects.filter(is_demo=False).exists()
-    assert not Administration.objects.filter(is_demo=False).exists()
-    assert all("demo" in name.lower() for name in Minister.objects.values_list("name", flat=True))
+    assert not Action.objects.filter(plan=plan).exists()
+    # The only real ones are those of load_plan: the coordinating minister and AJH.
+    assert list(Minister.objects.filter(is_demo=False).values_list("name", flat=True)) == [
+        "Vlaams minister van Justitie en Handhaving"
+    ]
+    assert list(Administration.objects.filter(is_demo=False).values_list("code", flat=True)) == [
+        "AJH"
+    ]
+    assert all(
+        "demo" in name.lower()
+        for name in Minister.objects.filter(is_demo=True).values_list("name", flat=True)
+    )
 
 
 def test_demo_actions_have_a_history_record_with_their_tags(plan):
@@ -79,9 +88,9 @@ def test_demo_users_with_roles_and_administrations(plan, settings):
     demo_load(actions=3, seed=1)
     assert User.objects.get(username="coordinator").role == "coordinator"
     assert User.objects.get(username="reader").role == "reader"
-    editor = User.objects.get(username="editor-ov")
+    editor = User.objects.get(username="editor-demo-ov")
     assert editor.role == "editor"
-    assert list(editor.administrations.values_list("code", flat=True)) == ["OV"]
+    assert list(editor.administrations.values_list("code", flat=True)) == ["DEMO-OV"]
     assert editor.check_password("demo")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from actionplan.demo import demo_load
+from actionplan.demo import DemoRefused, demo_load
 from actionplan.models import Action
 from fiches.demo import demo_fiches_load
 
@@ -32,13 +32,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             result = demo_load(actions=actions, seed=seed)
-        except ValueError as exc:
+        except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
-        fiche_counts = demo_fiches_load(seed=seed)
+        fiche_counts = demo_fiches_load(seed=seed, plan=result.plan)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo geladen in {elapsed:.1f} s: {result.operational_goals} operationele "
+                f"Demo geladen in {elapsed:.1f} s in het demoplan {result.plan}: "
+                f"{result.operational_goals} operationele "
                 f"doelstellingen, {result.actions} acties, {fiche_counts.get('fiches', 0)} "
                 f"fiches, {fiche_counts.get('indicators', 0)} indicatoren, "
                 f"{fiche_counts.get('values', 0)} metingen."
