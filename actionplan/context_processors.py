@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, who sees it: "all" or "coordinator")
+# (url name, label, who sees it: "all", "coordinator" or "drafter" (AJH and editors))
 NAVIGATION = [
+    ("planning:draft", _("Ontwerp"), "drafter"),
     ("dashboard:dashboard", _("Dashboard"), "all"),
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
@@ -25,6 +26,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, audience in NAVIGATION:
         if audience == "coordinator" and not user.is_coordinator:
+            continue
+        if audience == "drafter" and not (user.is_coordinator or user.is_editor):
             continue
         items.append({"url": reverse(name), "label": label, "current": current == name})
     return {"main_nav": items}
