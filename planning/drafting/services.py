@@ -307,6 +307,7 @@ def co_lead_respond(
     response = (
         CoLeadResponse.objects.select_for_update()
         .filter(action=current, administration=administration)
+        .order_by()
         .first()
     )
     if response is None:
