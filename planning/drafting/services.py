@@ -400,11 +400,11 @@ def proposal_merge(
         for name in MERGE_M2M_FIELDS:
             ids = set(getattr(target, name).values_list("pk", flat=True))
             m2m[name] = ids | set(getattr(current, name).values_list("pk", flat=True))
-        m2m["co_lead_ministers"].discard(target.lead_minister_id)  # type: ignore[arg-type]
+        m2m["co_lead_ministers"].discard(target.lead_minister_id)
         admins = set(target.co_lead_administrations.values_list("pk", flat=True))
         admins |= set(current.co_lead_administrations.values_list("pk", flat=True))
         admins.add(current.lead_administration_id)  # type: ignore[arg-type]
-        admins.discard(target.lead_administration_id)  # type: ignore[arg-type]
+        admins.discard(target.lead_administration_id)
         m2m["co_lead_administrations"] = admins
         _write(
             target,

@@ -64,7 +64,9 @@ def test_an_editor_proposes_and_ajh_accepts_and_clusters(
     form.get_by_role("button", name="Toevoegen", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("OD1.1 aangemaakt")
     # The coverage of the draft plan comes in through htmx.
-    expect(page.get_by_role("heading", name="Dekking van het ontwerpplan: leemtes en overlap")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Dekking van het ontwerpplan: leemtes en overlap")
+    ).to_be_visible()
     page.get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="Aanvaarden", exact=True).click()
     page.get_by_role("button", name="Bevestigen: Aanvaarden", exact=True).click()

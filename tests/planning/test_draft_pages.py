@@ -61,9 +61,15 @@ def test_the_form_offers_only_the_editors_administrations(client, plan, editor_a
     client.force_login(editor_a)
     answer = client.post(
         reverse("planning:proposal-create"),
-        {"strategic_goal": StrategicGoal.objects.get(number=1).pk, "title": "Voor een ander",
-         "lead_administration": admin_b.pk, "start_year": 2026, "start_quarter": 1,
-         "end_year": 2027, "end_quarter": 4},
+        {
+            "strategic_goal": StrategicGoal.objects.get(number=1).pk,
+            "title": "Voor een ander",
+            "lead_administration": admin_b.pk,
+            "start_year": 2026,
+            "start_quarter": 1,
+            "end_year": 2027,
+            "end_quarter": 4,
+        },
     )
     assert answer.status_code == 422
     assert not Action.objects.exists()
@@ -133,8 +139,15 @@ def test_the_editor_adds_an_indicator_to_their_proposal(client, proposal, editor
     client.force_login(editor_a)
     answer = client.post(
         reverse("indicators:create", args=[proposal.pk]),
-        {"name": "Bereikte scholen", "kind": "quantitative", "unit": "scholen",
-         "target_value": "200", "target_year": 2028, "direction": "up", "position": 0},
+        {
+            "name": "Bereikte scholen",
+            "kind": "quantitative",
+            "unit": "scholen",
+            "target_value": "200",
+            "target_year": 2028,
+            "direction": "up",
+            "position": 0,
+        },
     )
     assert answer.status_code == 302
     assert proposal.indicators.get().name == "Bereikte scholen"
@@ -160,7 +173,7 @@ def test_the_draft_plan_costs_a_fixed_number_of_queries(
     client, plan, coordinator, admin_a, admin_b, django_assert_num_queries
 ):
     goal = OperationalGoalFactory()
-    for n in range(3):
+    for _ in range(3):
         ActionFactory(operational_goal=goal)
         ProposalFactory(lead_administration=admin_a, co_lead_administrations=[admin_b])
         ProposalFactory(lead_administration=admin_b, stage=ActionStage.ACCEPTED)

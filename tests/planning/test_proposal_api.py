@@ -56,7 +56,9 @@ def test_an_editor_cannot_post_for_another_administration(client, plan, editor_a
 
 def test_bad_timing_is_a_400_in_dutch(client, plan, editor_a, admin_a):
     client.force_login(editor_a)
-    answer = client.post(URL, payload(plan, admin_a, end_year=2032), content_type="application/json")
+    answer = client.post(
+        URL, payload(plan, admin_a, end_year=2032), content_type="application/json"
+    )
     assert answer.status_code == 400
     assert "looptijd van het plan" in str(answer.json())
 
@@ -64,10 +66,16 @@ def test_bad_timing_is_a_400_in_dutch(client, plan, editor_a, admin_a):
 def test_patch_needs_if_match(client, proposal, editor_a):
     client.force_login(editor_a)
     url = f"{URL}{proposal.pk}/"
-    assert client.patch(url, {"title": "Zonder ETag"}, content_type="application/json").status_code == 428
+    assert (
+        client.patch(url, {"title": "Zonder ETag"}, content_type="application/json").status_code
+        == 428
+    )
     etag = client.get(url)["ETag"]
     ok = client.patch(
-        url, {"title": "Met ETag en langer"}, content_type="application/json", headers={"If-Match": etag}
+        url,
+        {"title": "Met ETag en langer"},
+        content_type="application/json",
+        headers={"If-Match": etag},
     )
     assert ok.status_code == 200 and ok.json()["version"] == 2
     stale = client.patch(
@@ -117,10 +125,14 @@ def test_the_cycle_through_the_api(client, proposal, coordinator, editor_a, edit
     )
 
     client.force_login(coordinator)
-    returned = client.post(f"{URL}{proposal.pk}/return/", {"reason": ""}, content_type="application/json")
+    returned = client.post(
+        f"{URL}{proposal.pk}/return/", {"reason": ""}, content_type="application/json"
+    )
     assert returned.status_code == 400
     returned = client.post(
-        f"{URL}{proposal.pk}/return/", {"reason": "Indicator ontbreekt"}, content_type="application/json"
+        f"{URL}{proposal.pk}/return/",
+        {"reason": "Indicator ontbreekt"},
+        content_type="application/json",
     )
     assert returned.json()["stage"] == "returned"
     assert returned.json()["stage_reason"] == "Indicator ontbreekt"
@@ -133,7 +145,9 @@ def test_the_cycle_through_the_api(client, proposal, coordinator, editor_a, edit
     assert client.post(f"{URL}{proposal.pk}/accept/").status_code == 409
     goal = OperationalGoalFactory(number=3)
     clustered = client.post(
-        f"{URL}{proposal.pk}/cluster/", {"operational_goal": goal.pk}, content_type="application/json"
+        f"{URL}{proposal.pk}/cluster/",
+        {"operational_goal": goal.pk},
+        content_type="application/json",
     )
     assert clustered.json()["code"] == "1.3.1"
 

@@ -20,7 +20,9 @@ from tests.planning.conftest import propose
 
 
 def reasons(action: Action) -> list[str]:
-    return list(action.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    return list(
+        action.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
 
 
 # --- Proposing -------------------------------------------------------------------------
@@ -112,9 +114,7 @@ def test_an_accepted_proposal_cannot_be_edited(proposal, editor_a, coordinator):
         )
 
 
-def test_an_editor_cannot_move_a_proposal_to_another_administration(
-    proposal, editor_a, admin_b
-):
+def test_an_editor_cannot_move_a_proposal_to_another_administration(proposal, editor_a, admin_b):
     with pytest.raises(PermissionDenied):
         services.proposal_update(
             action=proposal,
@@ -205,7 +205,10 @@ def test_a_returned_proposal_is_revised_and_resubmitted(proposal, coordinator, e
     services.proposal_return(action=proposal, user=coordinator, reason="Budget ontbreekt")
     proposal.refresh_from_db()
     services.proposal_update(
-        action=proposal, user=editor_a, expected_version=proposal.version, data={"capacity": "3 VTE"}
+        action=proposal,
+        user=editor_a,
+        expected_version=proposal.version,
+        data={"capacity": "3 VTE"},
     )
     resubmitted = services.proposal_resubmit(action=proposal, user=editor_a)
     assert resubmitted.stage == ActionStage.PROPOSED
@@ -230,7 +233,9 @@ def test_another_administration_cannot_withdraw(proposal, editor_b):
         services.proposal_withdraw(action=proposal, user=editor_b)
 
 
-def test_merging_carries_leads_and_tags_over(plan, proposal, coordinator, editor_b, admin_a, admin_b):
+def test_merging_carries_leads_and_tags_over(
+    plan, proposal, coordinator, editor_b, admin_a, admin_b
+):
     from_points = list(AttentionPoint.objects.all()[:2])
     other = propose(
         editor_b,
@@ -273,9 +278,7 @@ def test_clustering_numbers_next_and_codes_follow(plan, proposal, coordinator, e
     assert reasons(clustered)[-1] == "Geclusterd onder OD1.1"
 
 
-def test_moving_to_a_goal_of_another_strategic_goal_changes_the_code(
-    plan, proposal, coordinator
-):
+def test_moving_to_a_goal_of_another_strategic_goal_changes_the_code(plan, proposal, coordinator):
     first = OperationalGoalFactory(number=1)
     second = OperationalGoalFactory(
         strategic_goal=StrategicGoal.objects.get(plan=plan, number=3), number=4

@@ -38,9 +38,7 @@ def complete(**changes) -> Action:
 
 
 def target(**changes) -> Indicator:
-    return Indicator(
-        kind="quantitative", target_value=Decimal(10), target_year=2029, **changes
-    )
+    return Indicator(kind="quantitative", target_value=Decimal(10), target_year=2029, **changes)
 
 
 def test_a_complete_proposal_meets_every_criterion(plan):
@@ -90,18 +88,21 @@ def test_realistic_asks_for_budget_and_capacity(plan):
 
 
 def test_time_bound_asks_for_timing_in_the_plan_period(plan):
-    assert check(complete(end_year=2031), plan)["time_bound"] == [
-        "begin en einde binnen 2025–2029"
-    ]
+    assert check(complete(end_year=2031), plan)["time_bound"] == ["begin en einde binnen 2025–2029"]
 
 
 def test_the_selector_checks_what_is_stored(proposal, editor_a, editor_b, admin_b, coordinator):
-    smart = proposal_detail(proposal.pk, coordinator).smart
+    smart = proposal_detail(proposal.pk, coordinator).smart  # type: ignore[attr-defined]
     assert [c.key for c in smart.criteria if not c.met] == ["measurable", "acceptable"]
     indicator_save(
         action=proposal,
         user=editor_a,
-        data={"name": "Bereikte scholen", "unit": "scholen", "target_value": 200, "target_year": 2028},
+        data={
+            "name": "Bereikte scholen",
+            "unit": "scholen",
+            "target_value": 200,
+            "target_year": 2028,
+        },
     )
     services.co_lead_respond(action=proposal, administration=admin_b, user=editor_b, confirm=True)
-    assert proposal_detail(proposal.pk, coordinator).smart.all_met
+    assert proposal_detail(proposal.pk, coordinator).smart.all_met  # type: ignore[attr-defined]
