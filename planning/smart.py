@@ -52,15 +52,6 @@ class SmartCheck:
         """``S M · R T`` style: the letters of the criteria met, a dot for the others."""
         return " ".join(c.key[0].upper() if c.met else "·" for c in self.criteria)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "all_met": self.all_met,
-            "criteria": [
-                {"key": c.key, "label": c.label, "met": c.met, "missing": c.missing}
-                for c in self.criteria
-            ],
-        }
-
 
 def _has_target(indicator: Indicator) -> bool:
     if indicator.kind == IndicatorKind.QUALITATIVE:

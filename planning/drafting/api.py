@@ -78,16 +78,25 @@ class CoLeadResponseSerializer(serializers.ModelSerializer):
         fields = ["administration", "state", "reason", "decided_by", "decided_at"]
 
 
-class SmartField(serializers.Field):
-    def to_representation(self, value: Any) -> dict[str, Any]:
-        return dict(value.as_dict())
+class SmartCriterionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    met = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class SmartSerializer(serializers.Serializer):
+    """The SMART check (``planning.smart``): an advice per criterion; AJH decides."""
+
+    all_met = serializers.BooleanField()
+    criteria = SmartCriterionSerializer(many=True)
 
 
 class ProposalDetailSerializer(ActionSerializer):
     """One action as the detail shows it: the list's fields plus the proposal's."""
 
     co_lead_responses = CoLeadResponseSerializer(many=True, read_only=True)
-    smart = SmartField(read_only=True)
+    smart = SmartSerializer(read_only=True)
     etag = serializers.CharField(read_only=True, help_text="Gelijk aan de ETag-header.")
 
     class Meta(ActionSerializer.Meta):
@@ -146,7 +155,7 @@ class ProposalWriteSerializer(serializers.Serializer):
         return data, m2m
 
 
-class ReasonSerializer(serializers.Serializer):
+class ProposalReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -217,6 +226,9 @@ class ProposalViewSet(ActionViewSet):
         responses={201: ProposalDetailSerializer, **{k: ERRORS[k] for k in (400, 403)}},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = api_user(request)
+        if not (user.is_coordinator or user.is_editor):
+            raise exceptions.PermissionDenied(_("Alleen AJH en redacteurs stellen acties voor."))
         form = ProposalWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data, m2m = form.split()
@@ -235,6 +247,10 @@ class ProposalViewSet(ActionViewSet):
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         found = self._visible()
+        if not services.can_edit_proposal(api_user(request), found):
+            raise exceptions.PermissionDenied(
+                _("Je mag enkel voorstellen van je eigen administratie wijzigen.")
+            )
         version = required_version(request, found)
         form = ProposalWriteSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
@@ -259,27 +275,27 @@ class ProposalViewSet(ActionViewSet):
 
     @extend_schema(
         summary="Voorstel aanvaarden (AJH)",
-        request=ReasonSerializer,
+        request=ProposalReasonSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         return self._step(
             request,
-            ReasonSerializer,
+            ProposalReasonSerializer,
             lambda a, u, d: services.proposal_accept(action=a, user=u, reason=d["reason"]),
         )
 
     @extend_schema(
         summary="Voorstel terugsturen (AJH, met reden)",
-        request=ReasonSerializer,
+        request=ProposalReasonSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
         return self._step(
             request,
-            ReasonSerializer,
+            ProposalReasonSerializer,
             lambda a, u, d: services.proposal_return(action=a, user=u, reason=d["reason"]),
         )
 
@@ -300,27 +316,27 @@ class ProposalViewSet(ActionViewSet):
 
     @extend_schema(
         summary="Voorstel intrekken",
-        request=ReasonSerializer,
+        request=ProposalReasonSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         return self._step(
             request,
-            ReasonSerializer,
+            ProposalReasonSerializer,
             lambda a, u, d: services.proposal_withdraw(action=a, user=u, reason=d["reason"]),
         )
 
     @extend_schema(
         summary="Teruggestuurd voorstel opnieuw indienen",
-        request=ReasonSerializer,
+        request=ProposalReasonSerializer,
         responses={200: ProposalDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def resubmit(self, request: Request, pk: str | None = None) -> Response:
         return self._step(
             request,
-            ReasonSerializer,
+            ProposalReasonSerializer,
             lambda a, u, d: services.proposal_resubmit(action=a, user=u, reason=d["reason"]),
         )
 
