@@ -80,7 +80,7 @@ class CoLeadResponseSerializer(serializers.ModelSerializer):
 
 class SmartCriterionSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     met = serializers.BooleanField()
     missing = serializers.ListField(child=serializers.CharField())
 
