@@ -13,6 +13,7 @@ NAVIGATION = [
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),
     ("reports:reports", _("Rapporten"), "all"),
+    ("planning:draft", _("Ontwerp"), "staff"),
     ("planning:versions", _("Planversies"), "staff"),
     ("planning:change-requests", _("Wijzigingsverzoeken"), "staff"),
 ]

@@ -28,6 +28,7 @@ from simple_history.utils import bulk_create_with_history
 from actionplan.history import bulk_m2m_history, delete_with_history
 from actionplan.models import (
     Action,
+    CoLeadResponse,
     ActionQuerySet,
     Administration,
     AttentionPoint,
@@ -451,6 +452,9 @@ def demo_purge() -> dict[str, int]:
     counts: dict[str, int] = {}
     with transaction.atomic():
         actions = demo_actions()
+        delete_with_history(CoLeadResponse.objects.filter(action__in=actions))
+        # A proposal merged into another points to it: undo the pointers first.
+        actions.exclude(merged_into=None).update(merged_into=None)
         for name in ACTION_M2M_FIELDS:
             getattr(Action, name).through.objects.filter(action__in=actions).delete()
         counts["actions"] = delete_with_history(actions)

@@ -49,6 +49,8 @@ class ActionStage(models.TextChoices):
 IN_PLAN_STAGES = (ActionStage.APPROVED, ActionStage.STOPPED)
 # Stages of actions that are still being drafted: visible to AJH and their administrations.
 DRAFT_STAGES = (ActionStage.PROPOSED, ActionStage.RETURNED, ActionStage.ACCEPTED)
+# Stages in which the proposing administration may still change a proposal.
+OPEN_PROPOSAL_STAGES = (ActionStage.PROPOSED, ActionStage.RETURNED)
 
 
 class PolicyLevel(models.TextChoices):
@@ -577,6 +579,31 @@ class Action(models.Model):
     related_plans = models.ManyToManyField(
         RelatedPlan, verbose_name=_("gerelateerde plannen"), blank=True, related_name="actions"
     )
+    estimated_budget = models.DecimalField(
+        _("geraamd budget (euro)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    capacity = models.TextField(
+        _("capaciteit/middelen"),
+        blank=True,
+        help_text=_("Welke mensen en middelen de actie vraagt en wie ze inzet."),
+    )
+    # The reason of the last return or merge, shown to the proposing administration.
+    stage_reason = models.TextField(_("reden van de laatste beslissing"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("samengevoegd met"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+    )
+    # Raised by every write of a proposal: two people editing never overwrite each other.
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
     is_demo = models.BooleanField(_("demogegeven"), default=False)
     history = History(
         bases=[AdjustmentMark],
@@ -643,6 +670,15 @@ class Action(models.Model):
         return self.stage in DRAFT_STAGES
 
     @property
+    def is_open_proposal(self) -> bool:
+        """An editor may still change it: proposed, or returned for revision."""
+        return self.stage in OPEN_PROPOSAL_STAGES
+
+    @property
+    def etag(self) -> str:
+        return f'"action-{self.pk}-v{self.version}"'
+
+    @property
     def timing_label(self) -> str:
         return f"Q{self.start_quarter} {self.start_year} – Q{self.end_quarter} {self.end_year}"
 
@@ -671,3 +707,62 @@ class Action(models.Model):
             errors["end_year"] = _("Het einde van de actie ligt voor het begin.")
         if errors:
             raise ValidationError(errors)
+
+
+class CoLeadState(models.TextChoices):
+    PENDING = "pending", _("te beantwoorden")
+    CONFIRMED = "confirmed", _("bevestigd")
+    DECLINED = "declined", _("geweigerd")
+
+
+class CoLeadResponse(models.Model):
+    """A co-lead administration's answer to its part in a proposed action.
+
+    Made pending when the administration becomes a co-lead of a proposal; its members
+    confirm, or decline with a reason. The SMART check counts a proposal as acceptable
+    when every co-lead confirmed.
+    """
+
+    action = models.ForeignKey(
+        Action, verbose_name=_("actie"), on_delete=models.CASCADE, related_name="co_lead_responses"
+    )
+    administration = models.ForeignKey(
+        Administration,
+        verbose_name=_("administratie"),
+        on_delete=models.PROTECT,
+        related_name="co_lead_responses",
+    )
+    state = models.CharField(
+        _("antwoord"), max_length=20, choices=CoLeadState.choices, default=CoLeadState.PENDING
+    )
+    reason = models.TextField(_("reden"), blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("beantwoord door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    history = History()
+
+    class Meta:
+        ordering = ["action", "administration__name"]
+        verbose_name = _("antwoord van een meewerkende administratie")
+        verbose_name_plural = _("antwoorden van meewerkende administraties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "administration"],
+                name="co_lead_response_unique",
+                violation_error_message=_("Deze administratie heeft al een antwoord."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(reason=""),
+                name="co_lead_decline_has_reason",
+                violation_error_message=_("Geef de reden waarom je administratie weigert."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.administration} – {self.get_state_display()}"

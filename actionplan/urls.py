@@ -19,12 +19,15 @@ from fiches.api import register as register_fiches
 from indicators import urls as indicator_urls
 from indicators.api import register as register_indicators
 from planning.api import register as register_planning
+from planning.drafting.api import ProposalViewSet
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)
 router.register("strategic-goals", api.StrategicGoalViewSet)
 router.register("operational-goals", api.OperationalGoalViewSet)
-router.register("actions", api.ActionViewSet, basename="action")
+# Proposals are written through the same resource: the planning floor's viewset keeps
+# actionplan's read contract and adds the drafting steps.
+router.register("actions", ProposalViewSet, basename="action")
 router.register("ministers", api.MinisterViewSet)
 router.register("administrations", api.AdministrationViewSet)
 

@@ -73,7 +73,11 @@ def action_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actionplan/action_history.html",
-        {"action": action, "tab": "history", "entries": timeline(action)},
+        {
+            "action": action,
+            "tab": "history",
+            "entries": timeline(action, exclude=("id", "version")),
+        },
     )
 
 

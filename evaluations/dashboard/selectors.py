@@ -33,6 +33,8 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.models import (
     Action,
+    ActionStage,
+    AttentionPoint,
     Plan,
     StrategicGoal,
     TargetGroup,
@@ -393,9 +395,10 @@ def _matrix(
     through = getattr(Action, relation).through
     target = getattr(Action, relation).field.m2m_reverse_field_name()
     counts = {
-        (row[f"{target}_id"], row["action__operational_goal__strategic_goal_id"]): row["n"]
+        # The action's own strategic goal: an accepted action not yet clustered counts too.
+        (row[f"{target}_id"], row["action__strategic_goal_id"]): row["n"]
         for row in through.objects.filter(action__in=actions)
-        .values(f"{target}_id", "action__operational_goal__strategic_goal_id")
+        .values(f"{target}_id", "action__strategic_goal_id")
         .annotate(n=Count("action", distinct=True))
         .order_by()
     }
@@ -416,6 +419,8 @@ class OverlapGroup:
     forms: str
     groups: str
     actions: list[ActionRef] = field(default_factory=list)
+    # Set for accepted actions of the draft plan not yet clustered: "" operational goal.
+    strategic_goal: int = 0
 
 
 @dataclass
@@ -442,7 +447,8 @@ def _fingerprint(relation: str) -> Coalesce:
 
 
 def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
-    """Actions of one operational goal sharing lead, forms of violence and target groups.
+    """Actions of one operational goal sharing lead, forms of violence and target groups
+    (in the draft plan, accepted actions not yet clustered count per strategic goal).
 
     One query finds the candidates: a window counts, per operational goal, lead
     administration and the two tag fingerprints, how many actions share them. Two more
@@ -454,6 +460,7 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
             peers=Window(
                 Count("pk"),
                 partition_by=[
+                    F("strategic_goal_id"),
                     F("operational_goal_id"),
                     F("lead_administration_id"),
                     F("forms"),
@@ -467,6 +474,7 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
             "code",
             "operational_goal_id",
             "operational_goal__code",
+            "strategic_goal__number",
             "lead_administration_id",
             "lead_administration__name",
         )
@@ -486,23 +494,56 @@ def overlaps(actions: QuerySet[Action]) -> list[OverlapGroup]:
     ).values_list("action_id", "targetgroup__name"):
         group_names[action_id].append(name)
     found: dict[tuple, OverlapGroup] = {}
-    for pk, code, goal_id, goal_code, admin_id, admin_name in candidates:
+    for pk, code, goal_id, goal_code, sd_number, admin_id, admin_name in candidates:
         forms_sorted = sorted(form_codes.get(pk, []))
         groups_sorted = sorted(group_names.get(pk, []))
         # The exact key: a fingerprint collision never merges different sets.
-        key = (goal_id, admin_id, tuple(forms_sorted), tuple(groups_sorted))
+        key = (sd_number, goal_id, admin_id, tuple(forms_sorted), tuple(groups_sorted))
         group = found.setdefault(
             key,
             OverlapGroup(
-                goal_code,
+                goal_code or "",
                 admin_name,
                 ", ".join(forms_sorted) or "—",
                 ", ".join(groups_sorted) or "—",
+                strategic_goal=sd_number,
             ),
         )
         group.actions.append(ActionRef(pk, code))
     result = [g for g in found.values() if len(g.actions) > 1]
-    return sorted(result, key=lambda g: [int(p) for p in g.operational_goal.split(".")])
+    return sorted(
+        result,
+        key=lambda g: (g.strategic_goal, [int(p) for p in g.operational_goal.split(".") if p]),
+    )
+
+
+@dataclass
+class DraftCoverage:
+    coverage: Coverage
+    attention_points: Matrix
+
+
+def draft_coverage(plan: Plan) -> DraftCoverage:
+    """Gaps and possible overlap in the draft plan, before approval: the dashboard's
+    matrices over the accepted and approved actions of ``plan``, plus attention points
+    a–h × strategic goals. Queries: goals, forms of violence and their counts, target
+    groups and their counts, attention points and their counts, overlap candidates (and,
+    when there are any, their forms and groups)."""
+    actions = Action.objects.filter(
+        plan=plan, stage__in=(ActionStage.ACCEPTED, ActionStage.APPROVED)
+    )
+    found = coverage(plan, actions)
+    return DraftCoverage(
+        found,
+        _matrix(
+            actions,
+            found.violence_forms.columns,
+            "attention_points",
+            AttentionPoint.objects.all(),
+            _("Beleidsaandachtspunten × strategische doelstellingen"),
+            _("Beleidsaandachtspunt"),
+        ),
+    )
 
 
 def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.selectors import plan_current
 from evaluations.dashboard.cache import cached_panels
 from evaluations.dashboard.figures import build
-from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
+from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS, draft_coverage
 from evaluations.dashboard.tables import TABLES, table_rows, to_csv
 
 
@@ -46,3 +49,17 @@ def dashboard_csv(request: AuthenticatedHttpRequest, table: str) -> HttpResponse
     filename = f"{slugify(str(TABLES[table]))}-{data.as_of.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_GET
+def draft_coverage_partial(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Gaps and possible overlap of the draft plan: an htmx partial of /ontwerp/ (the
+    planning floor sits below evaluations and cannot compute the dashboard's matrices)."""
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("De dekking van het ontwerpplan is voor AJH."))
+    plan = plan_current(request.GET.get("plan"))
+    return render(
+        request,
+        "evaluations/partials/draft_coverage.html",
+        {"plan": plan, "draft": draft_coverage(plan)},
+    )

@@ -41,10 +41,12 @@ def test_token_endpoint_refuses_a_wrong_password(client, reader):
     assert Action.objects.count() == 0
 
 
-def test_api_is_read_only(reader_client, plan):
+def test_api_is_read_only_for_readers(reader_client, plan):
+    # Editors and AJH write proposals here (tests/planning/test_proposal_api.py).
     action = ActionFactory()
-    assert reader_client.post("/api/v1/actions/", {}).status_code == 405
-    assert reader_client.patch(f"/api/v1/actions/{action.pk}/", {}).status_code == 405
+    assert reader_client.post("/api/v1/actions/", {}).status_code == 403
+    assert reader_client.patch(f"/api/v1/actions/{action.pk}/", {}).status_code == 403
+    assert reader_client.put(f"/api/v1/actions/{action.pk}/", {}).status_code == 405
 
 
 @pytest.mark.parametrize("size", [10, 200])
