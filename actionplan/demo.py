@@ -28,10 +28,10 @@ from simple_history.utils import bulk_create_with_history
 from actionplan.history import bulk_m2m_history, delete_with_history
 from actionplan.models import (
     Action,
-    CoLeadResponse,
     ActionQuerySet,
     Administration,
     AttentionPoint,
+    CoLeadResponse,
     Minister,
     OperationalGoal,
     Plan,
