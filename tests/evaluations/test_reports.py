@@ -298,7 +298,7 @@ def test_a_worker_builds_the_interim_report_end_to_end(scenario):
     assert metadata is not None
     assert metadata.title == (
         "Tussentijdse evaluatie 2027 — Vlaams actieplan ter bestrijding van "
-        "gendergerelateerd geweld 2025-2029"
+        "gendergerelateerd geweld 2025-2029 (demo)"
     )
     assert metadata.author == "Agentschap Justitie en Handhaving"
     root = cast(DictionaryObject, pdf.reader.trailer["/Root"])
