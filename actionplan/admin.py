@@ -48,18 +48,18 @@ class ReasonForm(forms.ModelForm):
 
 
 class ActionAdminForm(ReasonForm):
-    change_kind = forms.ChoiceField(
-        label=_("Soort wijziging"),
-        choices=[
-            ("", _("— kies —")),
-            ("correction", _("Redactionele correctie (telt niet als bijsturing)")),
-            ("adjustment", _("Bijsturing van de actie (komt in de evaluatie)")),
-        ],
-        error_messages={"required": _("Kies of dit een correctie of een bijsturing is.")},
-    )
+    """A change here is an editorial correction. Adjusting an approved action (scope,
+    timing, leads, indicators, a stop) is a change request decided by AJH, which the
+    evaluations list against the baseline: it does not start in the admin."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["change_reason"].help_text = _(
+            "Komt in de geschiedenis, met je naam en het tijdstip. Een wijziging hier is een "
+            "redactionele correctie; een bijsturing van een goedgekeurde actie loopt via een "
+            "wijzigingsverzoek (Wijziging aanvragen op de pagina van de actie)."
+        )
+
         if "strategic_goal" in self.fields:
             self.fields["strategic_goal"].required = False
             self.fields["strategic_goal"].help_text = _(
@@ -173,7 +173,6 @@ class ActionAdmin(ReasonAdmin):
             action=obj,
             m2m=self._m2m,
             reason=form.cleaned_data["change_reason"],
-            adjustment=form.cleaned_data["change_kind"] == "adjustment",
         )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

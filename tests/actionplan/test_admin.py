@@ -50,17 +50,9 @@ def _adjustment_reasons(action: Action) -> list[str]:
 
 def test_an_admin_change_without_a_reason_is_refused_and_changes_nothing(admin_client):
     action = ActionFactory(title="Oude titel")
-    response = _post(admin_client, action, title="Nieuwe titel", change_kind="correction")
+    response = _post(admin_client, action, title="Nieuwe titel")
     assert response.status_code == 200
     assert "Geef de reden van de wijziging op." in response.text
-    assert Action.objects.get(pk=action.pk).title == "Oude titel"
-
-
-def test_an_admin_change_must_say_whether_it_is_a_correction_or_an_adjustment(admin_client):
-    action = ActionFactory(title="Oude titel")
-    response = _post(admin_client, action, title="Nieuwe titel", change_reason="Typfout")
-    assert response.status_code == 200
-    assert "Kies of dit een correctie of een bijsturing is." in response.text
     assert Action.objects.get(pk=action.pk).title == "Oude titel"
 
 
@@ -71,7 +63,6 @@ def test_an_editorial_correction_is_in_the_history_but_not_an_adjustment(admin_c
         action,
         title="Sensibiliseringscampagne in scholen",
         change_reason="Typfout in de titel",
-        change_kind="correction",
     )
     assert response.status_code == 302
     record = action.history.latest()
@@ -80,23 +71,16 @@ def test_an_editorial_correction_is_in_the_history_but_not_an_adjustment(admin_c
     assert _adjustment_reasons(action) == []
 
 
-def test_an_adjustment_in_the_admin_is_marked_as_adjustment_in_the_history(admin_client):
-    # The evaluations list the decided change requests (tests/planning), not admin edits.
+def test_an_admin_change_is_an_editorial_correction_even_of_the_timing(admin_client):
+    # Adjustments are change requests decided by AJH (tests/planning); the admin says so.
     action = ActionFactory(end_year=2027)
-    response = _post(
-        admin_client,
-        action,
-        end_year=2028,
-        change_reason="Uitgesteld na de tussentijdse evaluatie",
-        change_kind="adjustment",
-    )
+    form = admin_client.get(reverse("admin:actionplan_action_change", args=[action.pk]))
+    assert "loopt via een wijzigingsverzoek" in form.text
+    response = _post(admin_client, action, end_year=2028, change_reason="Verkeerd ingevoerd")
     assert response.status_code == 302
     assert Action.objects.get(pk=action.pk).end_year == 2028
     record = action.history.latest()
-    assert (record.history_change_reason, record.is_adjustment) == (
-        "Uitgesteld na de tussentijdse evaluatie",
-        True,
-    )
+    assert (record.history_change_reason, record.is_adjustment) == ("Verkeerd ingevoerd", False)
 
 
 def test_an_adjustment_needs_a_reason(plan):
@@ -113,7 +97,7 @@ def test_an_action_added_in_the_admin_takes_its_strategic_goal_from_its_operatio
 ):
     goal = OperationalGoalFactory()
     template = ActionFactory.build(operational_goal=goal, number=7, plan=goal.strategic_goal.plan)
-    data = _form(template, change_reason="Nieuwe actie", change_kind="correction")
+    data = _form(template, change_reason="Nieuwe actie")
     data.pop("strategic_goal", None)
     response = admin_client.post(reverse("admin:actionplan_action_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors

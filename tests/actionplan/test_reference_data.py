@@ -249,7 +249,6 @@ def test_the_admin_action_form_refuses_the_lead_minister_as_co_lead(admin_client
         "co_lead_ministers": [action.lead_minister_id],
         "title": "Nieuwe titel",
         "change_reason": "Meewerkende minister toegevoegd",
-        "change_kind": "correction",
     }
     url = reverse("admin:actionplan_action_change", args=[action.pk])
     response = admin_client.post(url, data)
