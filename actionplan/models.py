@@ -328,6 +328,12 @@ class Plan(DemoMixin):
     interim_evaluation = models.DateField(_("tussentijdse evaluatie"), null=True, blank=True)
     final_evaluation = models.DateField(_("eindevaluatie"), null=True, blank=True)
     monitoring_method = models.TextField(_("monitoring en evaluatie"), blank=True)
+    # Set once, by the approval of the plan's first version (planning): from then on an
+    # approved action changes through change requests. Kept here so that every floor can
+    # ask "is there a baseline?" without knowing plan versions.
+    baseline_approved_on = models.DateField(
+        _("basisversie goedgekeurd op"), null=True, blank=True, editable=False
+    )
     history = History()
 
     class Meta:
@@ -345,6 +351,10 @@ class Plan(DemoMixin):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_approved_on is not None
 
     @property
     def years(self) -> range:

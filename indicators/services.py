@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from actionplan.models import Action, User
+from actionplan.models import Action, Plan, User
 from indicators.models import Indicator, ValueKind, actions_defining_indicators
 
 INDICATOR_FIELDS = (
@@ -35,21 +35,15 @@ INDICATOR_FIELDS = (
 # them through a change request (*bijsturing*), not directly.
 DEFINITION_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
 
-# Whether ``action`` is part of an approved baseline of its plan. This floor knows nothing
-# of plan versions; the floor that does (planning) installs its rule when the apps are
-# ready (``set_baseline_rule``). Until then no action has a baseline.
-_baseline_rule: Callable[[Action], bool] = lambda action: False  # noqa: E731
-
-
-def set_baseline_rule(rule: Callable[[Action], bool]) -> None:
-    global _baseline_rule
-    _baseline_rule = rule
-
 
 def definitions_frozen(user: User, action: Action) -> bool:
     """After the baseline, an editor no longer changes the indicators (baselines, targets,
     new indicators) of an approved action directly; AJH may still correct them."""
-    return not user.is_coordinator and action.is_in_plan and _baseline_rule(action)
+    return (
+        not user.is_coordinator
+        and action.is_in_plan
+        and Plan.objects.filter(pk=action.plan_id, baseline_approved_on__isnull=False).exists()
+    )
 
 
 def can_define_indicators(user: User | AnonymousUser, action: Action) -> bool:

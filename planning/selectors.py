@@ -8,20 +8,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from actionplan.models import Action, Plan, User
+from actionplan.models import Plan, User
 from planning.models import (
     ChangeRequest,
     ChangeRequestQuerySet,
     PlanVersion,
     PlanVersionQuerySet,
     RequestState,
-    VersionState,
 )
-
-
-def has_baseline(action: Action) -> bool:
-    """Whether the plan of ``action`` has an approved version (the baseline)."""
-    return PlanVersion.objects.filter(plan_id=action.plan_id, state=VersionState.APPROVED).exists()
 
 
 def version_list(plan: Plan) -> PlanVersionQuerySet:

@@ -168,6 +168,11 @@ def plan_version_approve(
         action.stage = ActionStage.APPROVED
         action._history_user = user  # type: ignore[attr-defined]
         action_save(action=action, reason=reason)
+    if first and version.plan.baseline_approved_on is None:
+        version.plan.baseline_approved_on = decision_date
+        version.plan._change_reason = reason  # type: ignore[attr-defined]
+        version.plan._history_user = user  # type: ignore[attr-defined]
+        version.plan.save(update_fields=["baseline_approved_on"])
     version.state = VersionState.APPROVED
     version.decision_date = decision_date
     version.decision_reference = reference

@@ -131,6 +131,18 @@ def test_approval_freezes_the_version_and_approves_its_accepted_actions(submitte
     assert record.is_adjustment is False
 
 
+def test_the_first_approval_is_the_plans_baseline(submitted, coordinator, plan):
+    assert not plan.has_baseline
+    _approve(submitted, coordinator)
+    plan.refresh_from_db()
+    assert plan.baseline_approved_on == DECISION
+    record = plan.history.latest()
+    assert (record.history_user, record.history_change_reason) == (
+        coordinator,
+        "goedgekeurd in planversie 1 (beslissing VR 2026 1206 DOC.0123/1 van 12-06-2026)",
+    )
+
+
 def test_approval_needs_the_decision_date_and_reference(submitted, coordinator):
     with pytest.raises(ValidationError) as exc:
         _approve(submitted, coordinator, decision_date=None, decision_reference=" ")
