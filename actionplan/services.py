@@ -355,6 +355,15 @@ def action_save(
     )
     if errors:
         raise ValidationError(errors)
+    if not created:
+        # One version on from the row as it is now (locked), not as this instance loaded
+        # it: whoever edits from an older version meets a conflict, whatever path saved.
+        current = (
+            Action.objects.select_for_update()
+            .filter(pk=action.pk)
+            .values_list("version", flat=True)
+        )
+        action.version = current.get() + 1
     with one_history_record(action, reason=reason, created=created, adjustment=adjustment):
         action.save()
         for name, values in m2m.items():

@@ -18,7 +18,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionplan.history import one_history_record
 from actionplan.models import (
     OPEN_PROPOSAL_STAGES,
     Action,
@@ -30,7 +29,12 @@ from actionplan.models import (
     StrategicGoal,
     User,
 )
-from actionplan.services import ACTION_M2M_FIELDS, action_assign_code, operational_goal_save
+from actionplan.services import (
+    action_assign_code,
+    action_lead_errors,
+    action_save,
+    operational_goal_save,
+)
 
 # What a proposal says; the rest (code, number, stage, plan) follows from the steps.
 PROPOSAL_FIELDS = (
@@ -141,31 +145,21 @@ def _write(
     m2m: Mapping[str, Iterable[Any]] | None = None,
     created: bool = False,
 ) -> Action:
-    """Validate and save the proposal and its tags as one history record, one version on."""
-    action_assign_code(action)
-    action.full_clean()
-    if not created:
-        action.version += 1
+    """Validate and save the proposal and its tags as one history record, one version on
+    (``action_save``, which also holds the rule that a lead is never a co-lead)."""
     action._history_user = user  # type: ignore[attr-defined]
-    with one_history_record(action, reason=reason, created=created):
-        action.save()
-        for name, values in (m2m or {}).items():
-            if name not in ACTION_M2M_FIELDS:
-                raise ValueError(f"unknown many-to-many field {name}")
-            getattr(action, name).set(values)
-    return action
+    return action_save(action=action, m2m=m2m, reason=reason)
 
 
 def _check_leads(action: Action, m2m: Mapping[str, Iterable[Any]]) -> None:
-    errors: dict[str, str] = {}
-    co_admins = {getattr(a, "pk", a) for a in m2m.get("co_lead_administrations", [])}
-    if action.lead_administration_id in co_admins:
-        errors["co_lead_administrations"] = _(
-            "De trekkende administratie kan niet ook meewerkend zijn."
-        )
-    co_ministers = {getattr(m, "pk", m) for m in m2m.get("co_lead_ministers", [])}
-    if action.lead_minister_id is not None and action.lead_minister_id in co_ministers:
-        errors["co_lead_ministers"] = _("De trekkende minister kan niet ook meewerkend zijn.")
+    """A proposal names its lead administration; the rule that a lead is never a co-lead is
+    ``action_save``'s, checked here too so that every error shows at once."""
+    errors = action_lead_errors(
+        lead_minister=action.lead_minister_id,
+        co_lead_ministers=m2m.get("co_lead_ministers", []),
+        lead_administration=action.lead_administration_id,
+        co_lead_administrations=m2m.get("co_lead_administrations", []),
+    )
     if action.lead_administration_id is None:
         errors["lead_administration"] = _("Kies de trekkende administratie.")
     if errors:

@@ -14,6 +14,7 @@ from actionplan.models import (
     CoLeadState,
     StrategicGoal,
 )
+from actionplan.services import action_save
 from planning.drafting import services
 from tests.factories import ActionFactory, AdministrationFactory, OperationalGoalFactory
 from tests.planning.conftest import propose
@@ -86,6 +87,21 @@ def test_an_edit_raises_the_version_and_records_the_change(proposal, editor_a):
     )
     assert saved.version == 2
     assert reasons(saved)[-1] == "Voorstel gewijzigd"
+
+
+def test_an_edit_elsewhere_makes_the_editors_version_stale(proposal, editor_a):
+    # AJH corrects the proposal in the admin (action_save) while the editor has it open.
+    loaded = proposal.version
+    proposal.title = "Gecorrigeerd door AJH"
+    action_save(action=proposal, reason="Typfout")
+    with pytest.raises(services.ProposalConflict, match="intussen gewijzigd"):
+        services.proposal_update(
+            action=proposal,
+            user=editor_a,
+            expected_version=loaded,
+            data={"title": "Van de redacteur"},
+        )
+    assert Action.objects.get(pk=proposal.pk).title == "Gecorrigeerd door AJH"
 
 
 def test_a_stale_version_is_a_conflict_and_saves_nothing(proposal, editor_a):
