@@ -248,17 +248,64 @@ def _current(action: Action) -> tuple[dict[str, Any], dict[str, set[int]]]:
 
 
 def _differences(action: Action, row: _Row) -> list[str]:
+    """The names of the fields ``row`` changes."""
     values, m2m = _current(action)
     changed = []
     for name, current in values.items():
         new = row.values[name]
         new = new.pk if hasattr(new, "pk") else new
         if current != new:
-            changed.append(LABEL[name])
+            changed.append(name)
     for name, current_ids in m2m.items():
         if current_ids != {o.pk for o in row.m2m[name]}:
-            changed.append(LABEL[name])
+            changed.append(name)
     return changed
+
+
+# After the plan's baseline these fields change only by a decided change request
+# (*bijsturing*: scope, timing, leads); an import may still correct the others.
+ADJUSTED_BY_CHANGE_REQUEST = frozenset(
+    {
+        "title",
+        "description",
+        "start_year",
+        "start_quarter",
+        "end_year",
+        "end_quarter",
+        "lead_minister",
+        "lead_administration",
+        "co_lead_ministers",
+        "co_lead_administrations",
+    }
+)
+
+
+def _baseline_errors(plan: Plan, action: Action | None, fields: list[str]) -> list[tuple[str, str]]:
+    """What an import may not do once the plan has a baseline: (column, message)."""
+    if not plan.has_baseline:
+        return []
+    if action is None:
+        return [
+            (
+                LABEL["code"],
+                _(
+                    "Het plan is goedgekeurd: een nieuwe actie komt er via een voorstel "
+                    "(Ontwerp) en een wijzigingsverzoek, niet via een import."
+                ),
+            )
+        ]
+    return [
+        (
+            LABEL[name],
+            _(
+                "Het plan is goedgekeurd: dit is een bijsturing. Vraag ze aan met een "
+                "wijzigingsverzoek op de pagina van actie %(code)s."
+            )
+            % {"code": action.code},
+        )
+        for name in fields
+        if name in ADJUSTED_BY_CHANGE_REQUEST
+    ]
 
 
 def actions_import(
@@ -277,6 +324,10 @@ def actions_import(
     result = ImportResult()
     lookups = _Lookups(plan)
     existing = {a.code: a for a in actions_with_relations(Action.objects.for_plan(plan))}
+    # Codes of accepted actions clustered in the draft: not the import's to take or change.
+    drafted = set(
+        Action.objects.filter(plan=plan).drafts().exclude(code="").values_list("code", flat=True)
+    )
     seen: dict[str, int] = {}
     parsed: list[tuple[_Row, Action | None]] = []
     for index, cells_list in enumerate(table.rows, start=2):
@@ -298,17 +349,34 @@ def actions_import(
         if row is None:
             continue
         action = existing.get(row.code)
+        if row.code in drafted:
+            result.error(
+                index,
+                LABEL["code"],
+                _("Deze code hoort bij een actie in opmaak (Ontwerp); kies een andere code."),
+            )
+            continue
+        fields = _differences(action, row) if action is not None else []
+        refused = _baseline_errors(plan, action, fields)
+        for column, message in refused:
+            result.error(index, column, message)
+        if refused:
+            continue
         if action is None:
             result.created += 1
             result.changes.append(
                 {"row": index, "code": row.code, "change": "create", "fields": []}
             )
         else:
-            fields = _differences(action, row)
             if fields:
                 result.updated += 1
                 result.changes.append(
-                    {"row": index, "code": row.code, "change": "update", "fields": fields}
+                    {
+                        "row": index,
+                        "code": row.code,
+                        "change": "update",
+                        "fields": [LABEL[name] for name in fields],
+                    }
                 )
             else:
                 result.unchanged += 1

@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from actionplan.columns import HEADER
 from actionplan.demo import demo_load
-from actionplan.models import Action
+from actionplan.models import Action, Plan
 from exchange import services
 from exchange.models import ImportJob
 from fiches import services as fiche_services
@@ -175,6 +175,30 @@ def test_every_row_error_is_reported_with_row_column_and_dutch_message(coordinat
     assert "ligt buiten de looptijd van het plan" in errors[(4, "Startjaar")]
     assert errors[(5, "Titel")] == "Verplichte waarde ontbreekt."
     assert errors[(7, "Code")] == "Deze code staat al op rij 6."
+
+
+def test_after_the_baseline_an_import_corrects_but_does_not_adjust(coordinator_client, demo):
+    Plan.objects.filter(is_demo=True).update(baseline_approved_on=dt.date(2026, 3, 1))
+    rows = csv_rows(export(coordinator_client, "actions", "csv"))
+    header = rows[0]
+    partners, end_year = header.index("Partners"), header.index("Eindjaar")
+    rows[1][partners] = "Steunpunt (demo), gecorrigeerd"  # a correction: allowed
+    rows[2][end_year] = "2029" if rows[2][end_year] != "2029" else "2028"  # an adjustment
+    new = list(rows[3])
+    new[0] = "1.1.90"
+    rows.append(new)
+    response = upload(coordinator_client, "actions", "na-basis.csv", to_csv(rows), dry_run=False)
+    assert response.status_code == 400
+    errors = {(e["row"], e["column"]): e["message"] for e in response.json()["errors"]}
+    assert set(errors) == {(3, "Eindjaar"), (len(rows), "Code")}
+    assert "dit is een bijsturing" in errors[(3, "Eindjaar")]
+    assert "via een voorstel (Ontwerp) en een wijzigingsverzoek" in errors[(len(rows), "Code")]
+    assert not Action.objects.filter(code="1.1.90").exists()
+    del rows[-1]
+    rows[2] = csv_rows(export(coordinator_client, "actions", "csv"))[2]
+    applied = upload(coordinator_client, "actions", "correctie.csv", to_csv(rows), dry_run=False)
+    assert applied.json()["status"] == "applied"
+    assert Action.objects.get(code=rows[1][0]).partners == "Steunpunt (demo), gecorrigeerd"
 
 
 def test_a_failed_import_applies_nothing(coordinator_client, demo):
