@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from rest_framework import serializers, viewsets
 
 from actionplan.filters import ActionFilter
@@ -13,15 +13,38 @@ from actionplan.models import (
     Minister,
     OperationalGoal,
     Plan,
+    PortfolioHolder,
     StrategicGoal,
 )
 from actionplan.selectors import actions_with_relations
 
 
+class PortfolioHolderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PortfolioHolder
+        fields = ["person_name", "valid_from", "valid_to"]
+
+
 class MinisterSerializer(serializers.ModelSerializer):
+    """A portfolio: who held it when, and which administrations fall under it."""
+
+    holders = PortfolioHolderSerializer(many=True, read_only=True)
+    administrations: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
+
     class Meta:
         model = Minister
-        fields = ["id", "name", "portfolio", "term_start", "term_end", "is_demo"]
+        fields = [
+            "id",
+            "name",
+            "portfolio",
+            "term_start",
+            "term_end",
+            "holders",
+            "administrations",
+            "is_demo",
+        ]
 
 
 class AdministrationSerializer(serializers.ModelSerializer):
@@ -155,7 +178,10 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MinisterViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Minister.objects.all()
+    queryset = Minister.objects.prefetch_related(
+        Prefetch("holders", queryset=PortfolioHolder.objects.order_by("valid_from")),
+        Prefetch("administrations", queryset=Administration.objects.only("id", "code")),
+    )
     serializer_class = MinisterSerializer
 
 

@@ -83,3 +83,17 @@ def test_openapi_schema_and_docs(reader_client, plan):
     assert docs.status_code == 200
     assert "swagger-ui" in docs.text
     assert "cdn" not in docs.text.lower()
+
+
+def test_ministers_say_who_held_the_portfolio_and_which_administrations_fall_under_it(
+    reader_client, plan, django_assert_num_queries
+):
+    # session, user, count, page of portfolios, their holders, their administrations
+    with django_assert_num_queries(6):
+        response = reader_client.get("/api/v1/ministers/")
+    [minister] = response.json()["results"]
+    assert minister["name"] == "Vlaams minister van Justitie en Handhaving"
+    assert minister["holders"] == [
+        {"person_name": "Zuhal Demir", "valid_from": "2024-09-30", "valid_to": None}
+    ]
+    assert minister["administrations"] == ["AJH"]
