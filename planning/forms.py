@@ -50,6 +50,7 @@ def kinds_for(action: Action) -> list[tuple[str, Any]]:
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort wijziging"))
+    label_suffix = ""  # labels without a colon, like every other form
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
