@@ -50,9 +50,9 @@ def kinds_for(action: Action) -> list[tuple[str, Any]]:
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort wijziging"))
-    label_suffix = ""  # labels without a colon, like every other form
 
     def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no colon, like every other form's labels
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinds_for(action)  # type: ignore[attr-defined]
 
