@@ -6,11 +6,22 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from actionplan.models import Action, Administration, Minister, Plan, Role, StrategicGoal, User
+from actionplan.models import (
+    Action,
+    Administration,
+    CoLeadResponse,
+    Minister,
+    Plan,
+    Role,
+    StrategicGoal,
+    User,
+)
 from actionplan.selectors import plan_current
 from fiches.models import Fiche
 from indicators.models import Indicator
+from planning.models import ChangeRequest, PlanVersion
 from tests.factories import ActionFactory, ReportingRoundFactory, UserFactory
+from tests.planning.helpers import approve_version
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +59,8 @@ def test_load_demo_puts_everything_in_a_demo_plan_and_leaves_real_rows_alone(rea
     assert list(StrategicGoal.objects.filter(plan=demo).values_list("number", "title")) == list(
         StrategicGoal.objects.filter(plan=plan).values_list("number", "title")
     )
-    assert Action.objects.filter(plan=demo, is_demo=True).count() == 20
+    # The plan as approved; with DEBUG on the drafting demo adds proposals besides.
+    assert Action.objects.for_plan(demo).filter(is_demo=True).count() == 20
     assert Action.objects.filter(plan=plan).count() == 1
 
 
@@ -91,6 +103,28 @@ def test_purge_demo_removes_demo_rows_and_their_history_only(real, plan, setting
     assert not Indicator.objects.filter(action_id__in=demo_ids).exists()
     assert not Action.history.filter(id__in=demo_ids).exists()
     assert Action.history.filter(id=real.pk).exists()
+
+
+def test_purge_demo_removes_the_drafting_demo_and_leaves_a_real_version(
+    real, plan, coordinator, settings
+):
+    settings.DEBUG = True
+    real_version = approve_version(plan, coordinator)
+    call_command("load_demo", actions=15, seed=2, verbosity=0)
+    demo = Plan.objects.get(is_demo=True)
+    assert PlanVersion.objects.filter(plan=demo).count() == 2
+    assert ChangeRequest.objects.filter(action__plan=demo).count() == 3
+    proposals = list(Action.objects.filter(plan=demo, code="").values_list("pk", flat=True))
+    assert len(proposals) == 4
+    call_command("purge_demo", verbosity=0)
+    assert list(PlanVersion.objects.all()) == [real_version]
+    assert PlanVersion.history.filter(plan_id=demo.pk).count() == 0
+    assert not ChangeRequest.objects.exists()
+    assert not Action.objects.filter(pk__in=proposals).exists()
+    assert not Action.history.filter(id__in=proposals).exists()
+    assert not CoLeadResponse.objects.exists()
+    assert not Indicator.objects.filter(action_id__in=proposals).exists()
+    assert Plan.objects.get(pk=plan.pk).baseline_approved_on == real_version.decision_date
 
 
 def test_load_purge_load_gives_the_same_demo_again(plan, settings):

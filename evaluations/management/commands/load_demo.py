@@ -5,10 +5,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from actionplan.demo import DemoRefused, demo_load
 from actionplan.models import Action
 from fiches.demo import demo_fiches_load
+from planning.demo import DECISION_DATE, demo_planning_load
 
 
 class Command(BaseCommand):
@@ -35,6 +37,12 @@ class Command(BaseCommand):
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         fiche_counts = demo_fiches_load(seed=seed, plan=result.plan)
+        # The drafting and change cycle is walked by the demo users, through the services.
+        planning_counts = (
+            demo_planning_load(plan=result.plan, seed=seed)
+            if result.plan is not None and not result.users_skipped
+            else {}
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -45,9 +53,21 @@ class Command(BaseCommand):
                 f"{fiche_counts.get('values', 0)} metingen."
             )
         )
+        if planning_counts:
+            draft = ", versie 2 in opmaak" if planning_counts["plan_versions"] > 1 else ""
+            self.stdout.write(
+                f"Ontwerp en bijsturing: versie 1 goedgekeurd als basisversie (beslissing "
+                f"{min(DECISION_DATE, timezone.localdate()):%d-%m-%Y}){draft}, "
+                f"{planning_counts['change_requests']} wijzigingsverzoeken, "
+                f"{planning_counts['proposals']} voorstellen op /ontwerp/."
+            )
         if result.users_skipped:
             self.stdout.write(
-                self.style.WARNING("DEBUG staat uit: geen demogebruikers aangemaakt.")
+                self.style.WARNING(
+                    "DEBUG staat uit: geen demogebruikers aangemaakt, en dus geen demo van "
+                    "ontwerp en bijsturing (planversies, wijzigingsverzoeken, voorstellen): "
+                    "die heeft de demogebruikers nodig."
+                )
             )
         elif result.users:
             self.stdout.write(
