@@ -12,6 +12,7 @@ NAVIGATION = [
     ("fiches:mine", _("Fiches"), "all"),
     ("fiches:review", _("Te beoordelen"), "coordinator"),
     ("fiches:rounds", _("Rondes"), "all"),
+    ("impact:list", _("Impact"), "all"),
     ("reports:reports", _("Rapporten"), "all"),
     ("planning:draft", _("Ontwerp"), "staff"),
     ("planning:versions", _("Planversies"), "staff"),

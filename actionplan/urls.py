@@ -73,6 +73,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("impact/", include("indicators.impact.urls")),  # indicators: impact indicators
     path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
     path("healthz", views.healthz, name="healthz"),
     path(

@@ -22,6 +22,7 @@ from rest_framework.routers import BaseRouter
 
 from actionplan.http import api_user
 from actionplan.models import Action
+from indicators.impact.api import ImpactIndicatorViewSet, ImpactValueViewSet
 from indicators.models import Indicator, IndicatorValue
 from indicators.numbers import ApiNumberField
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
@@ -159,3 +160,5 @@ class IndicatorValueViewSet(viewsets.ReadOnlyModelViewSet):
 def register(router: BaseRouter) -> None:
     router.register("indicators", IndicatorViewSet, basename="indicator")
     router.register("indicator-values", IndicatorValueViewSet, basename="indicator-value")
+    router.register("impact-indicators", ImpactIndicatorViewSet, basename="impact-indicator")
+    router.register("impact-values", ImpactValueViewSet, basename="impact-value")

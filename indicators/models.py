@@ -13,7 +13,7 @@ from django.db.models.expressions import BaseExpression
 from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
-from actionplan.models import Action, ActionQuerySet
+from actionplan.models import Action, ActionQuerySet, Plan, StrategicGoal
 from actionplan.texts import limited_text
 
 if TYPE_CHECKING:
@@ -40,6 +40,32 @@ class ValueKind(models.TextChoices):
 def format_number(value: Decimal) -> str:
     """A number as Flemish readers write it in a message: ``1234,5``."""
     return format(value.normalize(), "f").replace(".", ",")
+
+
+def value_kind_error(
+    value: Decimal, *, kind: str, low: Decimal | None = None, high: Decimal | None = None
+) -> str | None:
+    """Why ``value`` is no plausible number of ``kind`` (Dutch, naming the bound), or
+    ``None``: the one rule for action indicators and impact indicators alike."""
+    if kind == ValueKind.COUNT and (value < 0 or value != value.to_integral_value()):
+        return str(_("Een aantal is een geheel getal vanaf 0."))
+    if kind == ValueKind.PERCENTAGE and not 0 <= value <= 100:
+        return str(_("Een percentage ligt tussen 0 en 100."))
+    if kind == ValueKind.AMOUNT and value < 0:
+        return str(_("Een bedrag in euro is 0 of meer."))
+    if kind == ValueKind.DECIMAL and (
+        (low is not None and value < low) or (high is not None and value > high)
+    ):
+        if low is not None and high is not None:
+            return str(_("De waarde ligt tussen %(min)s en %(max)s.")) % {
+                "min": format_number(low),
+                "max": format_number(high),
+            }
+        if low is not None:
+            return str(_("De waarde is minstens %(min)s.")) % {"min": format_number(low)}
+        assert high is not None
+        return str(_("De waarde is hoogstens %(max)s.")) % {"max": format_number(high)}
+    return None
 
 
 class Direction(models.TextChoices):
@@ -186,26 +212,9 @@ class Indicator(models.Model):
         or ``None``. The one rule for values, baselines and targets: page, API and import."""
         if value is None or not self.is_quantitative:
             return None
-        kind = self.value_kind
-        if kind == ValueKind.COUNT and (value < 0 or value != value.to_integral_value()):
-            return str(_("Een aantal is een geheel getal vanaf 0."))
-        if kind == ValueKind.PERCENTAGE and not 0 <= value <= 100:
-            return str(_("Een percentage ligt tussen 0 en 100."))
-        if kind == ValueKind.AMOUNT and value < 0:
-            return str(_("Een bedrag in euro is 0 of meer."))
-        if kind == ValueKind.DECIMAL:
-            low, high = self.min_value, self.max_value
-            if (low is not None and value < low) or (high is not None and value > high):
-                if low is not None and high is not None:
-                    return str(_("De waarde ligt tussen %(min)s en %(max)s.")) % {
-                        "min": format_number(low),
-                        "max": format_number(high),
-                    }
-                if low is not None:
-                    return str(_("De waarde is minstens %(min)s.")) % {"min": format_number(low)}
-                assert high is not None
-                return str(_("De waarde is hoogstens %(max)s.")) % {"max": format_number(high)}
-        return None
+        return value_kind_error(
+            value, kind=self.value_kind, low=self.min_value, high=self.max_value
+        )
 
     @property
     def is_quantitative(self) -> bool:
@@ -345,3 +354,305 @@ class IndicatorValue(models.Model):
     def is_filled(self) -> bool:
         """A quantitative value counts as filled with a number or an explained "no data"."""
         return self.value is not None or (self.no_data and bool(self.no_data_reason))
+
+
+# --- Impact indicators -------------------------------------------------------------------
+# Context and outcome indicators of the plan or of one strategic goal (prevalence,
+# registrations, calls to a helpline), next to the per-action indicators above. Their data
+# come from outside sources (police statistics, Statbel, surveys), broken down as the
+# Istanbul Convention (art. 11) asks: by sex, age group, relationship and region.
+
+
+class ImpactKind(models.TextChoices):
+    CONTEXT = "context", _("contextindicator")
+    OUTCOME = "outcome", _("effectindicator")
+
+
+class Periodicity(models.TextChoices):
+    YEARLY = "yearly", _("jaarlijks")
+    BIENNIAL = "biennial", _("tweejaarlijks")
+    TRIENNIAL = "triennial", _("driejaarlijks")
+    QUINQUENNIAL = "quinquennial", _("vijfjaarlijks")
+    ONCE = "once", _("eenmalig")
+    IRREGULAR = "irregular", _("onregelmatig")
+
+
+class ImpactDimension(models.TextChoices):
+    """What a value may be broken down by (Istanbul Convention, art. 11)."""
+
+    SEX = "sex", _("geslacht")
+    AGE_GROUP = "age_group", _("leeftijdsgroep")
+    RELATIONSHIP = "relationship", _("relatie tussen slachtoffer en pleger")
+    REGION = "region", _("regio")
+
+
+# The categories of each dimension, in the order tables show them. The keys are what the
+# API and the database hold (``{"sex": "vrouw", "age_group": "18-24"}``).
+IMPACT_CATEGORIES: dict[str, list[tuple[str, StrOrPromise]]] = {
+    ImpactDimension.SEX: [
+        ("vrouw", _("vrouw")),
+        ("man", _("man")),
+        ("x", _("x")),
+        ("onbekend", _("onbekend")),
+    ],
+    ImpactDimension.AGE_GROUP: [
+        *((band, band) for band in ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")),
+        ("onbekend", _("onbekend")),
+    ],
+    ImpactDimension.RELATIONSHIP: [
+        ("partner", _("(ex-)partner")),
+        ("familielid", _("familielid")),
+        ("kennis", _("kennis")),
+        ("onbekende", _("onbekende")),
+        ("onbekend", _("onbekend")),
+    ],
+    ImpactDimension.REGION: [
+        ("antwerpen", "Antwerpen"),
+        ("limburg", "Limburg"),
+        ("oost-vlaanderen", "Oost-Vlaanderen"),
+        ("vlaams-brabant", "Vlaams-Brabant"),
+        ("west-vlaanderen", "West-Vlaanderen"),
+        ("brussel", _("Brussels Hoofdstedelijk Gewest")),
+        ("onbekend", _("onbekend")),
+    ],
+}
+
+
+def disaggregation_key(disaggregation: dict[str, str]) -> str:
+    """The breakdown as one comparable text, dimensions in a fixed order (``""`` for the
+    total): what makes a value unique per indicator and year, whatever the key order."""
+    order = list(ImpactDimension.values)
+    return ";".join(
+        f"{name}={disaggregation[name]}"
+        for name in sorted(disaggregation, key=lambda n: (order.index(n) if n in order else 99, n))
+    )
+
+
+def disaggregation_label(disaggregation: dict[str, str]) -> str:
+    """``vrouw, 18-24``; ``totaal`` without a breakdown."""
+    if not disaggregation:
+        return str(_("totaal"))
+    order = list(ImpactDimension.values)
+    parts = []
+    for name in sorted(disaggregation, key=lambda n: order.index(n) if n in order else 99):
+        labels = dict(IMPACT_CATEGORIES.get(name, []))
+        parts.append(str(labels.get(disaggregation[name], disaggregation[name])))
+    return ", ".join(parts)
+
+
+def maintains_impact(user: User | AnonymousUser) -> bool:
+    """AJH maintains the impact indicators and their values; nobody else changes them.
+    The one rule: querysets, services, pages and API ask it."""
+    return bool(user.is_authenticated and user.is_active and user.is_coordinator)
+
+
+class ImpactIndicatorQuerySet(models.QuerySet["ImpactIndicator"]):
+    def editable_by(self, user: User | AnonymousUser) -> ImpactIndicatorQuerySet:
+        return self if maintains_impact(user) else self.none()
+
+    def for_plan(self, plan: Plan, *, goal: StrategicGoal | None = None) -> ImpactIndicatorQuerySet:
+        queryset = self.filter(plan=plan)
+        return queryset.filter(strategic_goal=goal) if goal is not None else queryset
+
+    def in_order(self) -> ImpactIndicatorQuerySet:
+        """Plan-level indicators first, then per strategic goal."""
+        return self.order_by(
+            models.F("strategic_goal__number").asc(nulls_first=True), "position", "id"
+        )
+
+
+IMPACT_DEFINITION_MAX = 4_000
+IMPACT_NOTE_MAX = 2_000
+
+
+class ImpactIndicator(models.Model):
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("actieplan"),
+        on_delete=models.PROTECT,
+        related_name="impact_indicators",
+    )
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        verbose_name=_("strategische doelstelling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="impact_indicators",
+        help_text=_("Leeg: een indicator van het hele plan."),
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=ImpactKind.choices)
+    name = models.CharField(_("naam"), max_length=300)
+    definition = limited_text(_("definitie"), IMPACT_DEFINITION_MAX)
+    unit = models.CharField(_("eenheid"), max_length=60)
+    value_kind = models.CharField(
+        _("soort waarde"), max_length=12, choices=ValueKind.choices, default=ValueKind.COUNT
+    )
+    source = models.CharField(
+        _("bron"), max_length=300, help_text=_("Bv. Politiestatistieken, Statbel.")
+    )
+    periodicity = models.CharField(
+        _("periodiciteit"), max_length=12, choices=Periodicity.choices, default=Periodicity.YEARLY
+    )
+    baseline_value = models.DecimalField(
+        _("nulmeting"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(_("jaar nulmeting"), null=True, blank=True)
+    target_value = models.DecimalField(
+        _("streefwaarde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(_("jaar streefwaarde"), null=True, blank=True)
+    dimensions = models.JSONField(
+        _("uitsplitsingen"),
+        default=list,
+        blank=True,
+        help_text=_("Waarnaar de waarden uitgesplitst mogen worden."),
+    )
+    position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    history = History()
+
+    objects = ImpactIndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("impactindicator")
+        verbose_name_plural = _("impactindicatoren")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        goal = self.strategic_goal
+        if goal is not None and goal.plan_id != self.plan_id:
+            errors["strategic_goal"] = _("Deze doelstelling hoort niet bij dit actieplan.")
+        dimensions = self.dimensions
+        if not isinstance(dimensions, list) or any(
+            d not in ImpactDimension.values for d in dimensions
+        ):
+            errors["dimensions"] = _("Kies uitsplitsingen uit: %(list)s.") % {
+                "list": ", ".join(ImpactDimension.values)
+            }
+        elif len(set(dimensions)) != len(dimensions):
+            errors["dimensions"] = _("Elke uitsplitsing komt maar één keer voor.")
+        if self.baseline_value is not None and self.baseline_year is None:
+            errors["baseline_year"] = _("Geef het jaar van de nulmeting op.")
+        if self.target_value is not None and self.target_year is None:
+            errors["target_year"] = _("Geef het jaar van de streefwaarde op.")
+        for name in ("baseline_year", "target_year"):
+            year = getattr(self, name)
+            if year is not None and not 2000 <= year <= 2100:
+                errors[name] = _("Geef een jaartal tussen 2000 en 2100.")
+        for name in ("baseline_value", "target_value"):
+            value = getattr(self, name)
+            message = value_kind_error(value, kind=self.value_kind) if value is not None else None
+            if message and name not in errors:
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def dimension_choices(self) -> list[tuple[str, StrOrPromise]]:
+        """The declared dimensions with their labels, in the fixed order."""
+        labels = dict(ImpactDimension.choices)
+        return [(d, labels[d]) for d in ImpactDimension.values if d in self.dimensions]
+
+
+class ImpactValueQuerySet(models.QuerySet["ImpactValue"]):
+    def editable_by(self, user: User | AnonymousUser) -> ImpactValueQuerySet:
+        return self.filter(indicator__in=ImpactIndicator.objects.editable_by(user))
+
+    def totals(self) -> ImpactValueQuerySet:
+        return self.filter(disaggregation_key="")
+
+
+class ImpactValue(models.Model):
+    """One published figure of an impact indicator for one year: the total, or one cell of
+    a breakdown (``{"sex": "vrouw", "age_group": "18-24"}``)."""
+
+    indicator = models.ForeignKey(
+        ImpactIndicator,
+        verbose_name=_("impactindicator"),
+        on_delete=models.PROTECT,
+        related_name="values",
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+    disaggregation = models.JSONField(_("uitsplitsing"), default=dict, blank=True)
+    # ``disaggregation`` as text in a fixed order: unique per indicator and year.
+    disaggregation_key = models.CharField(
+        _("uitsplitsing (sleutel)"), max_length=200, blank=True, editable=False
+    )
+    source = models.CharField(_("bron"), max_length=300)
+    source_date = models.DateField(_("publicatiedatum van de bron"))
+    note = limited_text(_("opmerking"), IMPACT_NOTE_MAX)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gewijzigd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = History(excluded_fields=["updated_at"])
+
+    objects = ImpactValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "year", "disaggregation_key"]
+        verbose_name = _("impactwaarde")
+        verbose_name_plural = _("impactwaarden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "disaggregation_key"],
+                name="one_impact_value_per_year_and_breakdown",
+                violation_error_message=_(
+                    "Er is al een waarde van deze indicator voor dit jaar en deze uitsplitsing."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year} ({disaggregation_label(self.disaggregation)})"
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if not 2000 <= (self.year or 0) <= 2100:
+            errors["year"] = _("Geef een jaartal tussen 2000 en 2100.")
+        if self.value is not None:
+            message = value_kind_error(self.value, kind=self.indicator.value_kind)
+            if message:
+                errors["value"] = message
+        message = self.disaggregation_error()
+        if message:
+            errors["disaggregation"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def disaggregation_error(self) -> str | None:
+        """Why the breakdown does not fit the indicator (Dutch), or ``None``."""
+        disaggregation = self.disaggregation
+        if not isinstance(disaggregation, dict):
+            return str(_("Geef de uitsplitsing als paren dimensie: categorie."))
+        labels = dict(ImpactDimension.choices)
+        for name, category in disaggregation.items():
+            if name not in labels:
+                return str(_("‘%(name)s’ is geen uitsplitsing; kies uit: %(list)s.")) % {
+                    "name": name,
+                    "list": ", ".join(ImpactDimension.values),
+                }
+            if name not in self.indicator.dimensions:
+                return str(_("Deze indicator wordt niet uitgesplitst naar %(dimension)s.")) % {
+                    "dimension": labels[name]
+                }
+            allowed = [key for key, _label in IMPACT_CATEGORIES[name]]
+            if category not in allowed:
+                return str(
+                    _("‘%(category)s’ is geen categorie van %(dimension)s; kies uit: %(list)s.")
+                ) % {"category": category, "dimension": labels[name], "list": ", ".join(allowed)}
+        return None
+
+    @property
+    def disaggregation_label(self) -> str:
+        return disaggregation_label(self.disaggregation)

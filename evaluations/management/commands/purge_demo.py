@@ -23,6 +23,8 @@ LABELS = {
     "rounds": "rondes",
     "values": "metingen",
     "indicators": "indicatoren",
+    "impact_values": "impactwaarden",
+    "impact_indicators": "impactindicatoren",
     "actions": "acties",
     "operational_goals": "operationele doelstellingen",
     "strategic_goals": "strategische doelstellingen",
