@@ -74,6 +74,9 @@ def demo_consultation_load(plan: Plan, seed: int) -> dict[str, int]:
         administrations = list(
             {a.lead_administration.pk: a.lead_administration for a in chosen}.values()
         )
+        if not administrations:
+            # A plan without led actions yet: no bilateral meeting to hold.
+            kind = ConsultationKind.STEERING_GROUP
         meeting = consultation_create(
             plan=plan,
             user=user,
