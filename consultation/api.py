@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -36,9 +37,20 @@ from consultation.models import (
 )
 
 
+def _body(request: Request) -> dict[str, Any]:
+    data = request.data
+    if isinstance(data, QueryDict):
+        return data.dict()
+    return dict(data) if isinstance(data, dict) else {}
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    actions: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = FollowUp
@@ -78,7 +90,9 @@ class FollowUpStateSerializer(serializers.Serializer):
 
 
 class ConsultationSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     administrations = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Administration.objects.all(), required=False
     )
@@ -185,12 +199,9 @@ class ConsultationViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         meeting = self.get_object()
-        form = ConsultationSerializer(
-            meeting, data=request.data, partial=kwargs.get("partial", False)
-        )
-        form.is_valid(raise_exception=True)
+        # PUT and PATCH alike: what is not sent keeps its value.
         current = ConsultationSerializer(meeting).data
-        merged = ConsultationSerializer(meeting, data={**current, **request.data})
+        merged = ConsultationSerializer(meeting, data={**current, **_body(request)})
         merged.is_valid(raise_exception=True)
         services.consultation_update(
             consultation=meeting, user=api_user(request), data=merged.to_data()
@@ -236,7 +247,7 @@ class FollowUpViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
         form = FollowUpStateSerializer(
-            data={"state": item.state, "note": item.note, **request.data}
+            data={"state": item.state, "note": item.note, **_body(request)}
         )
         form.is_valid(raise_exception=True)
         services.follow_up_set_state(
@@ -256,7 +267,9 @@ class IsCoordinator(permissions.BasePermission):
 
 
 class StakeholderInputSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     strategic_goals = serializers.PrimaryKeyRelatedField(
         many=True, queryset=StrategicGoal.objects.all(), required=False
     )

@@ -72,7 +72,11 @@ def demo_consultation_load(plan: Plan, seed: int) -> dict[str, int]:
     for n, kind in enumerate(kinds):
         chosen = rng.sample(led, k=min(2, len(led))) if led else []
         administrations = list(
-            {a.lead_administration.pk: a.lead_administration for a in chosen}.values()
+            {
+                a.lead_administration.pk: a.lead_administration
+                for a in chosen
+                if a.lead_administration
+            }.values()
         )
         if not administrations:
             # A plan without led actions yet: no bilateral meeting to hold.

@@ -66,7 +66,9 @@ def test_editor_may_not_edit_meeting_they_see(client, editor_a, meeting):
     assert client.get(reverse("consultation:edit", args=[meeting.pk])).status_code == 403
 
 
-def test_coordinator_cancels_meeting_instead_of_deleting(coordinator_client, meeting, admin_a, admin_b):
+def test_coordinator_cancels_meeting_instead_of_deleting(
+    coordinator_client, meeting, admin_a, admin_b
+):
     response = coordinator_client.post(
         reverse("consultation:edit", args=[meeting.pk]),
         {
