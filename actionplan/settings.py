@@ -230,6 +230,10 @@ SPECTACULAR_SETTINGS = {
         "PlanVersionStateEnum": "planning.models.VersionState",
         "ChangeRequestStateEnum": "planning.models.RequestState",
         "ChangeKindEnum": "planning.models.ChangeKind",
+        "ConsultationKindEnum": "consultation.models.ConsultationKind",
+        "ConsultationStateEnum": "consultation.models.ConsultationState",
+        "FollowUpStateEnum": "consultation.models.FollowUpState",
+        "EvaluationKindEnum": "consultation.models.EvaluationKind",
     },
 }
 
