@@ -17,6 +17,8 @@ NAVIGATION = [
     ("planning:draft", _("Ontwerp"), "staff"),
     ("planning:versions", _("Planversies"), "staff"),
     ("planning:change-requests", _("Wijzigingsverzoeken"), "staff"),
+    ("consultation:list", _("Overleg"), "staff"),
+    ("consultation:inputs", _("Inbreng"), "coordinator"),
 ]
 
 

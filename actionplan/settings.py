@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "indicators",
     "planning",
     "exchange",
+    "consultation",
     "evaluations",
 ]
 
@@ -161,6 +162,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# Stakeholder input: the largest PDF accepted, per file (consultation/services.py).
+CONSULTATION_UPLOAD_MAX_BYTES: int = env_int("CONSULTATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -227,6 +230,10 @@ SPECTACULAR_SETTINGS = {
         "PlanVersionStateEnum": "planning.models.VersionState",
         "ChangeRequestStateEnum": "planning.models.RequestState",
         "ChangeKindEnum": "planning.models.ChangeKind",
+        "ConsultationKindEnum": "consultation.models.ConsultationKind",
+        "ConsultationStateEnum": "consultation.models.ConsultationState",
+        "FollowUpStateEnum": "consultation.models.FollowUpState",
+        "EvaluationKindEnum": "consultation.models.EvaluationKind",
     },
 }
 

@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from actionplan import api, views
+from consultation.api import register as register_consultation
 from evaluations.dashboard.api import StatsView
 from evaluations.reports import views as report_views
 from evaluations.reports.api import register as register_reports
@@ -36,6 +37,7 @@ register_indicators(router)
 register_reports(router)
 register_imports(router)
 register_planning(router)
+register_consultation(router)
 
 app_urls = (
     [
@@ -75,6 +77,7 @@ urlpatterns = [
     ),
     path("impact/", include("indicators.impact.urls")),  # indicators: impact indicators
     path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
+    path("", include("consultation.urls")),  # consultation: /overleg/, /inbreng/
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from actionplan.demo import demo_purge
+from consultation.demo import demo_consultation_purge
 from evaluations.demo import demo_evaluations_purge
 from exchange.demo import demo_imports_purge
 from fiches.demo import demo_fiches_purge
@@ -17,6 +18,10 @@ LABELS = {
     "reports": "rapporten",
     "narratives": "evaluatieteksten",
     "imports": "imports",
+    "consultations": "overlegmomenten",
+    "follow_ups": "opvolgpunten",
+    "stakeholder_inputs": "inbreng",
+    "invitations": "uitnodigingen",
     "fiches": "fiches",
     "change_requests": "wijzigingsverzoeken",
     "plan_versions": "planversies",
@@ -48,6 +53,7 @@ class Command(BaseCommand):
         purges = [
             demo_evaluations_purge,
             demo_imports_purge,
+            demo_consultation_purge,
             demo_fiches_purge,
             demo_planning_purge,
             demo_indicators_purge,
