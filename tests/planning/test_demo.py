@@ -122,6 +122,6 @@ def test_without_demo_users_load_demo_says_the_drafting_demo_needs_them(plan, se
     settings.DEBUG = False
     out = StringIO()
     call_command("load_demo", actions=5, seed=1, stdout=out)
-    assert "die heeft de demogebruikers nodig" in out.getvalue()
+    assert "die hebben de demogebruikers nodig" in out.getvalue()
     assert not PlanVersion.objects.exists()
     assert not ChangeRequest.objects.exists()

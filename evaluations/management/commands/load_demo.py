@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from actionplan.demo import DemoRefused, demo_load
 from actionplan.models import Action
+from consultation.demo import demo_consultation_load
 from fiches.demo import demo_fiches_load
+from indicators.demo import demo_impact_load
 from planning.demo import DECISION_DATE, demo_planning_load
 
 
@@ -37,9 +39,16 @@ class Command(BaseCommand):
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
         fiche_counts = demo_fiches_load(seed=seed, plan=result.plan)
+        impact_counts = demo_impact_load(result.plan, seed) if result.plan is not None else {}
         # The drafting and change cycle is walked by the demo users, through the services.
         planning_counts = (
             demo_planning_load(plan=result.plan, seed=seed)
+            if result.plan is not None and not result.users_skipped
+            else {}
+        )
+        # Meetings are recorded in AJH's name: they need the demo coordinator too.
+        consultation_counts = (
+            demo_consultation_load(result.plan, seed)
             if result.plan is not None and not result.users_skipped
             else {}
         )
@@ -50,9 +59,17 @@ class Command(BaseCommand):
                 f"{result.operational_goals} operationele "
                 f"doelstellingen, {result.actions} acties, {fiche_counts.get('fiches', 0)} "
                 f"fiches, {fiche_counts.get('indicators', 0)} indicatoren, "
-                f"{fiche_counts.get('values', 0)} metingen."
+                f"{fiche_counts.get('values', 0)} metingen, "
+                f"{impact_counts.get('impact_indicators', 0)} impactindicatoren met "
+                f"{impact_counts.get('impact_values', 0)} waarden."
             )
         )
+        if consultation_counts:
+            self.stdout.write(
+                f"Overleg en inbreng: {consultation_counts['consultations']} overlegmomenten, "
+                f"{consultation_counts['follow_ups']} opvolgpunten, "
+                f"{consultation_counts['stakeholder_inputs']} bijdragen van het middenveld."
+            )
         if planning_counts:
             draft = ", versie 2 in opmaak" if planning_counts["plan_versions"] > 1 else ""
             self.stdout.write(
@@ -65,8 +82,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     "DEBUG staat uit: geen demogebruikers aangemaakt, en dus geen demo van "
-                    "ontwerp en bijsturing (planversies, wijzigingsverzoeken, voorstellen): "
-                    "die heeft de demogebruikers nodig."
+                    "ontwerp en bijsturing (planversies, wijzigingsverzoeken, voorstellen) en "
+                    "van overleg en inbreng: die hebben de demogebruikers nodig."
                 )
             )
         elif result.users:
