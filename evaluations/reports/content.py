@@ -271,15 +271,13 @@ def report_content(report: EvaluationReport) -> ReportContent:
     progress = selectors.progress(Action.objects.for_plan(plan), as_of, limit=0)
     totals = progress.totals.counts
     progress_rows = [(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS]
-    for row in progress.tables[0].rows:
-        for goal in goals:
-            if goal.number == row.key:
-                sections[goal.pk].progress_rows = [
-                    (str(label), row.counts[key]) for key, label in selectors.PROGRESS_COLUMNS
-                ]
-    for section in sections.values():
-        if not section.progress_rows:
-            section.progress_rows = [(str(label), 0) for _k, label in selectors.PROGRESS_COLUMNS]
+    # The dashboard's table per strategic goal (keyed by number): the same counts as there.
+    per_goal = {goal_row.key: goal_row.counts for goal_row in progress.tables[0].rows}
+    for goal in goals:
+        counts = per_goal.get(goal.number, {})
+        sections[goal.pk].progress_rows = [
+            (str(label), counts.get(key, 0)) for key, label in selectors.PROGRESS_COLUMNS
+        ]
     same_evaluation = EvaluationReport.objects.filter(
         plan=plan, kind=report.kind, year=year, status=ReportStatus.DONE
     )

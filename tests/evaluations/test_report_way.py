@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -366,6 +367,7 @@ def test_the_api_takes_a_report_its_way_and_lists_the_releases(report, coordinat
     assert url.endswith(f"/api/v1/reports/{report.pk}/releases/parliament/download/")
     download = api(reader).get(url)
     assert download.status_code == 200
+    assert isinstance(download, FileResponse)
     assert b"".join(download.streaming_content) == read(report)
 
 
