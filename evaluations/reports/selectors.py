@@ -36,6 +36,15 @@ def reports_for(user: User | AnonymousUser) -> ReportQuerySet:
     )
 
 
+def fiche_reports(user: User | AnonymousUser, fiche_id: int) -> ReportQuerySet:
+    """The PDFs of one fiche, newest first: they have no way to go, so no releases."""
+    return (
+        EvaluationReport.objects.visible_to(user)
+        .select_related("requested_by", "fiche__action")
+        .filter(fiche_id=fiche_id)
+    )
+
+
 def evaluation_reports(user: User | AnonymousUser) -> ReportQuerySet:
     """The evaluation reports (no fiche PDFs), newest first."""
     return reports_for(user).exclude(kind=ReportKind.FICHE)

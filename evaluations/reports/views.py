@@ -292,7 +292,7 @@ def fiche_pdfs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(
         Fiche.objects.visible_to(request.user).with_permissions(request.user).only("pk"), pk=pk
     )
-    reports = list(_reports(request).filter(fiche=fiche)[:FICHE_PDFS_SHOWN])
+    reports = list(selectors.fiche_reports(request.user, fiche.pk)[:FICHE_PDFS_SHOWN])
     return render(
         request,
         "evaluations/reports/partials/fiche_pdfs.html",
