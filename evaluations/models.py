@@ -243,3 +243,114 @@ class EvaluationReport(models.Model):
         if self.kind == ReportKind.FICHE and self.fiche_id:
             return f"actiefiche-{self.fiche_id}-{self.year}.pdf"
         return f"{self.get_kind_display().replace(' ', '-')}-{self.year}.pdf"
+
+
+class ReleaseStep(models.TextChoices):
+    """The way of an evaluation, in order: AJH approves it, then it goes to the Vlaamse
+    Regering, then to the Vlaams Parlement."""
+
+    APPROVED = "approved", _("goedgekeurd door AJH")
+    GOVERNMENT = "government", _("verzonden aan de Vlaamse Regering")
+    PARLIAMENT = "parliament", _("verzonden aan het Vlaams Parlement")
+
+    @property
+    def previous(self) -> ReleaseStep | None:
+        order = list(ReleaseStep)
+        index = order.index(self)
+        return order[index - 1] if index else None
+
+    @property
+    def next(self) -> ReleaseStep | None:
+        order = list(ReleaseStep)
+        index = order.index(self)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class ReleaseQuerySet(models.QuerySet["ReportRelease"]):
+    def visible_to(self, user: object) -> ReleaseQuerySet:
+        """Released PDFs are read by every signed-in user, like the reports themselves."""
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        return self
+
+
+class ReportRelease(models.Model):
+    """One step of an evaluation report's way, frozen: the PDF of ``report`` (never
+    rebuilt: a finished report never changes) with the SHA-256 it had at this step and the
+    plan version it reports on. A release is never changed or deleted; changes to the data
+    make a new report, which goes the whole way again."""
+
+    report = models.ForeignKey(
+        EvaluationReport,
+        verbose_name=_("rapport"),
+        on_delete=models.PROTECT,
+        related_name="releases",
+    )
+    step = models.CharField(_("stap"), max_length=12, choices=ReleaseStep.choices)
+    # The step before this one, of the same report: a row can only exist after its
+    # predecessor, and each step has one successor at most.
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("vorige stap"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_release",
+    )
+    date = models.DateField(_("datum"))
+    reference = models.CharField(_("referentie"), max_length=200)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geregistreerd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64)
+    plan_version = models.ForeignKey(
+        "planning.PlanVersion",
+        verbose_name=_("planversie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
+    history = History()
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report", "created_at", "id"]
+        verbose_name = _("vrijgave van een rapport")
+        verbose_name_plural = _("vrijgaven van rapporten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "step"],
+                name="one_release_per_step",
+                violation_error_message=_("Deze stap is voor dit rapport al geregistreerd."),
+            ),
+            models.CheckConstraint(
+                condition=Q(step=ReleaseStep.APPROVED, previous__isnull=True)
+                | (~Q(step=ReleaseStep.APPROVED) & Q(previous__isnull=False)),
+                name="release_follows_previous_step",
+                violation_error_message=_(
+                    "Verzenden kan pas na de vorige stap; goedkeuren is de eerste stap."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=""),
+                name="release_has_reference",
+                violation_error_message=_("Vul de referentie in."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(sha256=""),
+                name="release_has_sha256",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_step_display()}"
+
+    @property
+    def step_label(self) -> str:
+        return str(ReleaseStep(self.step).label)

@@ -1,10 +1,14 @@
-"""Evaluation reports in the API: ask for one, follow it, download it."""
+"""Evaluation reports in the API: ask for one, follow it, download it, and take it its
+way (approve, send to the Vlaamse Regering, send to the Vlaams Parlement)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from typing import Any
 
 from django.http import FileResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
@@ -16,8 +20,40 @@ from rest_framework.reverse import reverse
 
 from actionplan.http import api_user
 from actionplan.selectors import plan_current
-from evaluations.models import EvaluationReport, ReportStatus
-from evaluations.reports import services
+from evaluations.models import EvaluationReport, ReleaseStep, ReportRelease, ReportStatus
+from evaluations.reports import selectors, services
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    decided_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    plan_version = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportRelease
+        fields = [
+            "step",
+            "date",
+            "reference",
+            "decided_by",
+            "created_at",
+            "sha256",
+            "plan_version",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_plan_version(self, release: ReportRelease) -> int | None:
+        return release.plan_version.number if release.plan_version else None
+
+    def get_download_url(self, release: ReportRelease) -> str:
+        return reverse(
+            "report-release-download",
+            args=[release.report_id, release.step],
+            request=self.context.get("request"),
+        )
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -30,6 +66,7 @@ class ReportSerializer(serializers.ModelSerializer):
     )
     error = serializers.CharField(source="shown_error", read_only=True)
     download_url = serializers.SerializerMethodField()
+    releases = ReleaseSerializer(many=True, read_only=True)
 
     class Meta:
         model = EvaluationReport
@@ -53,6 +90,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "download_url",
+            "releases",
         ]
         read_only_fields = fields
 
@@ -65,6 +103,24 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k for k in services.EVALUATION_KINDS])
     year = serializers.IntegerField()
+
+
+class ReleaseRequestSerializer(serializers.Serializer):
+    date = serializers.DateField(
+        error_messages={
+            "required": "Vul de datum in.",
+            "invalid": "Geef de datum als JJJJ-MM-DD.",
+        }
+    )
+    reference = serializers.CharField(
+        max_length=200,
+        error_messages={"required": "Vul de referentie in.", "blank": "Vul de referentie in."},
+    )
+
+    def validate_date(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate():
+            raise serializers.ValidationError("De datum ligt in de toekomst.")
+        return value
 
 
 class PDFRenderer(BaseRenderer):
@@ -82,13 +138,16 @@ class PDFRenderer(BaseRenderer):
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Evaluation reports. `POST` asks for a new one (coordinators): 202 with the queued
     report; poll `GET reports/{id}/` for status and progress; `GET reports/{id}/download/`
-    gives the PDF when the status is `done`."""
+    gives the PDF when the status is `done`. Coordinators take an evaluation its way with
+    `POST reports/{id}/approve/`, `send-to-government/` and `send-to-parliament/`
+    (`{"date", "reference"}`); each step freezes the PDF with its SHA-256, listed in
+    `releases`, and `GET reports/{id}/releases/{step}/download/` gives it, verified."""
 
     serializer_class = ReportSerializer
     filterset_fields = ["kind", "year", "status"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return EvaluationReport.objects.visible_to(self.request.user).select_related("requested_by")
+        return selectors.reports_for(self.request.user)
 
     def handle_exception(self, exc: Exception) -> Response:
         # An error of the download (401, 404, ...) is JSON like the rest of the API; the
@@ -122,12 +181,62 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         report = self.get_object()
         if report.status != ReportStatus.DONE or not report.file:
             raise exceptions.NotFound("Dit rapport is (nog) niet klaar.")
-        return FileResponse(
-            report.file.open("rb"),
-            as_attachment=True,
-            filename=report.filename,
-            content_type="application/pdf",
+        return _verified(report, report.sha256, report.filename)
+
+    def _release(self, request: Request, step: ReleaseStep) -> Response:
+        report = self.get_object()
+        incoming = ReleaseRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        # Refusals are 409 (ReleaseRefused, TamperedFile), bad input 400, others 403:
+        # actionplan.api_errors turns the services' exceptions into those.
+        services.RELEASE_SERVICES[step](
+            report=report,
+            user=api_user(request),
+            date=incoming.validated_data["date"],
+            reference=incoming.validated_data["reference"],
         )
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(ReportSerializer(report, context={"request": request}).data)
+
+    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        return self._release(request, ReleaseStep.APPROVED)
+
+    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"], url_path="send-to-government")
+    def send_to_government(self, request: Request, pk: str | None = None) -> Response:
+        return self._release(request, ReleaseStep.GOVERNMENT)
+
+    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"], url_path="send-to-parliament")
+    def send_to_parliament(self, request: Request, pk: str | None = None) -> Response:
+        return self._release(request, ReleaseStep.PARLIAMENT)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[PDFRenderer],
+        url_path=r"releases/(?P<step>[a-z]+)/download",
+        url_name="release-download",
+    )
+    def release_download(
+        self, request: Request, pk: str | None = None, step: str = ""
+    ) -> FileResponse:
+        report = self.get_object()
+        release = next((r for r in report.releases.all() if r.step == step), None)
+        if release is None:
+            raise exceptions.NotFound("Deze stap is voor dit rapport niet geregistreerd.")
+        filename = report.filename.replace(".pdf", f"-{release.step}.pdf")
+        return _verified(report, release.sha256, filename)
+
+
+def _verified(report: EvaluationReport, sha256: str, filename: str) -> FileResponse:
+    data = services.verified_pdf(report, sha256)
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
 
 
 def register(router: Any) -> None:

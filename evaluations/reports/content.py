@@ -2,6 +2,10 @@
 
 Only approved fiches up to the reference year count; the report says how many were not
 (yet) approved.
+
+The report is a list of chapters (``ReportContent.chapters``): the table of contents and
+the body are both made from it. A new chapter is one entry there, the content field it
+reads and its template under ``templates/evaluations/pdf/report/``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +23,9 @@ from actionplan.charts import Bar, bar_chart, bars
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from evaluations.dashboard import selectors
-from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind
+from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind, ReportStatus
 from evaluations.reports.narratives import narrative_with_findings
-from fiches.models import Fiche, ProgressStatus
+from fiches.models import Contribution, Fiche, ProgressStatus
 from fiches.selectors import value_counts_condition
 from indicators.models import Indicator, IndicatorValue
 from indicators.selectors import IndicatorTrend, indicator_trends
@@ -51,6 +56,23 @@ class ActionSection:
         return str(ProgressStatus(self.fiche.progress_status).label)
 
 
+# Charts per strategic goal: the indicators with the furthest progress towards their target
+# (others are in the tables of the annex).
+KEY_INDICATORS = 3
+
+
+@dataclass
+class Chapter:
+    """One entry of the table of contents and the template that prints it."""
+
+    anchor: str
+    title: str
+    template: str
+    # The running header: short, so that it is never cut off.
+    running: str
+    section: Any = None
+
+
 @dataclass
 class GoalSection:
     goal: OperationalGoal
@@ -63,6 +85,31 @@ class StrategicSection:
     finding: Finding | None
     operational_goals: list[GoalSection] = field(default_factory=list)
     impact_rows: list[IndicatorRow] = field(default_factory=list)
+    progress_rows: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(g.actions) for g in self.operational_goals)
+
+    @property
+    def progress_chart(self) -> Any:
+        return bar_chart(
+            chart_id=f"progress-sd{self.goal.number}",
+            title=_("Acties van SD%(n)s per voortgangsstatus") % {"n": self.goal.number},
+            rows=self.progress_rows,
+            unit=_("acties"),
+        )
+
+    @property
+    def progress_bars(self) -> list[Bar]:
+        return bars(self.progress_rows)
+
+    @property
+    def key_indicators(self) -> list[IndicatorRow]:
+        """The quantitative indicators drawn as charts: measured ones, furthest first."""
+        measured = [r for r in self.impact_rows if r.indicator.is_quantitative and r.trend.points]
+        measured.sort(key=lambda r: -(r.progress if r.progress is not None else Decimal(-1)))
+        return measured[:KEY_INDICATORS]
 
     @property
     def average_progress(self) -> Decimal | None:
@@ -92,10 +139,81 @@ class ReportContent:
     # The version the evaluation compares against, and every adjustment decided since.
     baseline: PlanVersion | None = None
     adjustments: list[dict[str, Any]] = field(default_factory=list)
+    # The colophon: the plan version the report is about (the latest approved one, if
+    # any), which build of this evaluation it is, and the report's own number.
+    plan_version: PlanVersion | None = None
+    edition: int = 1
+    report_id: int | None = None
+    requested_at: Any = None
 
     @property
     def is_final(self) -> bool:
         return self.kind == ReportKind.FINAL
+
+    @property
+    def running_title(self) -> str:
+        plan = self.plan
+        return f"{self.kind_label.capitalize()} {self.year} · {plan.start_year}–{plan.end_year}"
+
+    @property
+    def approved_share(self) -> int:
+        """Share of the actions whose current fiche (as of the year) is approved."""
+        return round(100 * self.approved / self.action_count) if self.action_count else 0
+
+    @property
+    def actions(self) -> list[ActionSection]:
+        return [a for s in self.strategic for g in s.operational_goals for a in g.actions]
+
+    @property
+    def chapters(self) -> list[Chapter]:
+        base = "evaluations/pdf/report/"
+        chapters = [
+            Chapter("method", _("Monitoring en evaluatie"), base + "method.html", _("Monitoring")),
+            Chapter(
+                "summary", _("Samenvatting en cijfers"), base + "summary.html", _("Samenvatting")
+            ),
+        ]
+        chapters += [
+            Chapter(
+                f"sd-{s.goal.number}",
+                f"SD{s.goal.number}. {s.goal.title}",
+                base + "goal.html",
+                f"SD{s.goal.number}",
+                s,
+            )
+            for s in self.strategic
+        ]
+        if self.is_final:
+            chapters.append(
+                Chapter("impact", _("Impactanalyse"), base + "impact.html", _("Impact"))
+            )
+        chapters += [
+            Chapter(
+                "recommendations",
+                _("Aanbevelingen en bijsturing"),
+                base + "recommendations.html",
+                _("Aanbevelingen"),
+            ),
+            Chapter(
+                "adjustments",
+                _("Bijsturingen ten opzichte van de basisversie"),
+                base + "adjustments.html",
+                _("Bijsturingen"),
+            ),
+            Chapter(
+                "annex-ministers",
+                _("Bijlage A. Acties per trekkende minister"),
+                base + "annex_ministers.html",
+                _("Bijlage A"),
+            ),
+            Chapter(
+                "annex-fiches",
+                _("Bijlage B. Actiefiches"),
+                base + "annex_fiches.html",
+                _("Bijlage B"),
+            ),
+        ]
+        return chapters
 
     @property
     def action_count(self) -> int:
@@ -107,7 +225,17 @@ def report_content(report: EvaluationReport) -> ReportContent:
     year = report.year
     actions = list(actions_with_relations(Action.objects.for_plan(plan)).in_plan_order())
     action_ids = [a.pk for a in actions]
-    fiches = {f.action_id: f for f in Fiche.objects.for_plan(plan).approved_as_of(year)}
+    fiches = {
+        f.action_id: f
+        for f in Fiche.objects.for_plan(plan)
+        .approved_as_of(year)
+        .prefetch_related(
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("administration").order_by("pk"),
+            )
+        )
+    }
     unapproved = Fiche.objects.for_plan(plan).unapproved_up_to(year).count()
     rows = _indicator_rows(action_ids, year)
     baseline, adjustment_rows = _adjustments(action_ids, plan)
@@ -143,6 +271,18 @@ def report_content(report: EvaluationReport) -> ReportContent:
     progress = selectors.progress(Action.objects.for_plan(plan), as_of, limit=0)
     totals = progress.totals.counts
     progress_rows = [(str(label), totals[key]) for key, label in selectors.PROGRESS_COLUMNS]
+    # The dashboard's table per strategic goal (keyed by number): the same counts as there.
+    per_goal = {goal_row.key: goal_row.counts for goal_row in progress.tables[0].rows}
+    for goal in goals:
+        counts = per_goal.get(goal.number, {})
+        sections[goal.pk].progress_rows = [
+            (str(label), counts.get(key, 0)) for key, label in selectors.PROGRESS_COLUMNS
+        ]
+    same_evaluation = EvaluationReport.objects.filter(
+        plan=plan, kind=report.kind, year=year, status=ReportStatus.DONE
+    )
+    if report.pk:
+        same_evaluation = same_evaluation.filter(pk__lt=report.pk)
     return ReportContent(
         plan=plan,
         kind=report.kind,
@@ -170,6 +310,10 @@ def report_content(report: EvaluationReport) -> ReportContent:
         completed_pct=progress.totals.completed_pct,
         baseline=baseline,
         adjustments=adjustment_rows,
+        plan_version=PlanVersion.objects.for_plan(plan).approved().order_by("-number").first(),
+        edition=same_evaluation.count() + 1,
+        report_id=report.pk,
+        requested_at=report.requested_at,
     )
 
 

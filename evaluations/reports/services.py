@@ -1,4 +1,5 @@
-"""Writes of evaluation reports: request, retry, fail, and marking dead jobs as failed.
+"""Writes of evaluation reports: request, retry, fail, marking dead jobs as failed, and the
+report's way (approve, send to the Vlaamse Regering, send to the Vlaams Parlement).
 
 The worker side of a report job is ``evaluations.reports.build``; this module only enqueues
 it, by name.
@@ -7,6 +8,7 @@ it, by name.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplan.models import Plan, User
-from evaluations.models import EvaluationReport, ReportKind, ReportStatus
+from evaluations.models import (
+    EvaluationReport,
+    Finding,
+    Narrative,
+    ReleaseStep,
+    ReportKind,
+    ReportRelease,
+    ReportStatus,
+)
 from fiches.models import Fiche, FicheQuerySet
+from planning.models import PlanVersion
 
 EVALUATION_KINDS = (ReportKind.INTERIM, ReportKind.FINAL, ReportKind.ANNUAL)
 
@@ -125,3 +136,192 @@ def report_fail(report: EvaluationReport, reason: str) -> None:
     report.finished_at = timezone.now()
     report._change_reason = reason[:250]  # type: ignore[attr-defined]
     report.save()
+
+
+# --- The report's way: approve, send to government, send to parliament -----------------
+
+
+class ReleaseRefused(Exception):
+    """A step of the report's way that is not allowed now (409 in the API)."""
+
+    api_status = 409
+
+
+class TamperedFile(Exception):
+    """The stored PDF no longer has the SHA-256 it was built or released with (409)."""
+
+    api_status = 409
+
+
+def _changed_since_build(report: EvaluationReport) -> bool:
+    """Whether a fiche up to the reference year or AJH's texts of this evaluation changed
+    after the build started: the PDF then no longer shows the current data. Read from the
+    history, which records every change (reopening and returning included)."""
+    since = report.started_at or report.requested_at
+    fiches = Fiche.history.filter(
+        action__plan=report.plan_id, year__lte=report.year, history_date__gt=since
+    )
+    narratives = Narrative.history.filter(
+        plan=report.plan_id, kind=report.kind, year=report.year, history_date__gt=since
+    )
+    findings = Finding.history.filter(
+        narrative__plan=report.plan_id,
+        narrative__kind=report.kind,
+        narrative__year=report.year,
+        history_date__gt=since,
+    )
+    return fiches.exists() or narratives.exists() or findings.exists()
+
+
+def _check_approvable(report: EvaluationReport) -> None:
+    """Everything AJH signs rests on approved, current data in a finished PDF."""
+    if report.kind not in EVALUATION_KINDS:
+        raise ReleaseRefused(_("Alleen een evaluatierapport gaat de weg van goedkeuring."))
+    if report.shown_status == ReportStatus.FAILED:
+        raise ReleaseRefused(
+            _("Dit rapport is mislukt en heeft geen PDF. Vraag een nieuw rapport aan.")
+        )
+    if report.status != ReportStatus.DONE or not report.file or not report.sha256:
+        raise ReleaseRefused(_("Dit rapport is nog niet klaar. Wacht tot de PDF is opgemaakt."))
+    if report.unapproved_fiches is None or report.unapproved_fiches > 0:
+        raise ReleaseRefused(
+            _(
+                "Dit rapport werd opgemaakt terwijl %(n)s fiche(s) tot en met %(year)s nog "
+                "niet goedgekeurd waren. Keur eerst alle fiches goed en vraag dan een nieuw "
+                "rapport aan: wat AJH goedkeurt, steunt op goedgekeurde gegevens."
+            )
+            % {
+                "n": "?" if report.unapproved_fiches is None else report.unapproved_fiches,
+                "year": report.year,
+            }
+        )
+    if _changed_since_build(report):
+        raise ReleaseRefused(
+            _(
+                "Fiches of teksten van deze evaluatie zijn gewijzigd nadat dit rapport werd "
+                "opgemaakt. Vraag een nieuw rapport aan en keur dat goed."
+            )
+        )
+
+
+def _check_date(date: dt.date, previous: ReportRelease | None) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("De datum ligt in de toekomst.")})
+    if previous is not None and date < previous.date:
+        raise ValidationError(
+            {
+                "date": _("De datum ligt vóór de vorige stap (%(step)s op %(date)s).")
+                % {"step": previous.step_label, "date": previous.date.strftime("%d-%m-%Y")}
+            }
+        )
+
+
+def _release(
+    *, report: EvaluationReport, step: ReleaseStep, user: User, date: dt.date, reference: str
+) -> ReportRelease:
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator registreert de weg van een rapport."))
+    report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
+    done = {r.step: r for r in ReportRelease.objects.filter(report=report)}
+    if step in done:
+        raise ReleaseRefused(
+            _("Dit rapport is al %(step)s op %(date)s. Een stap wordt nooit overschreven.")
+            % {"step": step.label, "date": done[step].date.strftime("%d-%m-%Y")}
+        )
+    previous = done.get(step.previous) if step.previous else None
+    if step.previous and previous is None:
+        raise ReleaseRefused(
+            _("Deze stap kan pas nadat het rapport %(step)s is.") % {"step": step.previous.label}
+        )
+    if step == ReleaseStep.APPROVED:
+        _check_approvable(report)
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": _("Vul de referentie in.")})
+    _check_date(date, previous)
+    digest = file_sha256(report)
+    if digest != report.sha256:
+        raise TamperedFile(
+            _(
+                "Het PDF-bestand van dit rapport komt niet meer overeen met zijn SHA-256. "
+                "Het wordt niet vrijgegeven; meld dit aan de beheerder."
+            )
+        )
+    release = ReportRelease(
+        report=report,
+        step=step,
+        previous=previous,
+        date=date,
+        reference=reference,
+        decided_by=user,
+        sha256=digest,
+        plan_version=PlanVersion.objects.for_plan(report.plan)
+        .approved()
+        .order_by("-number")
+        .first(),
+    )
+    release._history_user = user  # type: ignore[attr-defined]
+    release._change_reason = str(step.label)  # type: ignore[attr-defined]
+    release.full_clean(exclude=["report", "previous", "decided_by", "plan_version"])
+    release.save()
+    return release
+
+
+@transaction.atomic
+def report_approve(
+    *, report: EvaluationReport, user: User, date: dt.date, reference: str
+) -> ReportRelease:
+    """AJH approves the report's PDF: frozen with its SHA-256 and the plan version."""
+    return _release(
+        report=report, step=ReleaseStep.APPROVED, user=user, date=date, reference=reference
+    )
+
+
+@transaction.atomic
+def report_send_to_government(
+    *, report: EvaluationReport, user: User, date: dt.date, reference: str
+) -> ReportRelease:
+    """The approved PDF went to the Vlaamse Regering on ``date`` under ``reference``."""
+    return _release(
+        report=report, step=ReleaseStep.GOVERNMENT, user=user, date=date, reference=reference
+    )
+
+
+@transaction.atomic
+def report_send_to_parliament(
+    *, report: EvaluationReport, user: User, date: dt.date, reference: str
+) -> ReportRelease:
+    """The PDF sent to the government went to the Vlaams Parlement."""
+    return _release(
+        report=report, step=ReleaseStep.PARLIAMENT, user=user, date=date, reference=reference
+    )
+
+
+RELEASE_SERVICES = {
+    ReleaseStep.APPROVED: report_approve,
+    ReleaseStep.GOVERNMENT: report_send_to_government,
+    ReleaseStep.PARLIAMENT: report_send_to_parliament,
+}
+
+
+def file_sha256(report: EvaluationReport) -> str:
+    digest = hashlib.sha256()
+    with report.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verified_pdf(report: EvaluationReport, sha256: str) -> bytes:
+    """The report's PDF, only when it still has ``sha256`` (the SHA-256 it was built or
+    released with); a changed file raises ``TamperedFile``."""
+    with report.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise TamperedFile(
+            _(
+                "Het PDF-bestand is gewijzigd sinds het werd vastgelegd: de SHA-256 klopt "
+                "niet meer. Het wordt niet aangeboden; meld dit aan de beheerder."
+            )
+        )
+    return data

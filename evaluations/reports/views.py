@@ -1,11 +1,16 @@
-"""Report pages: list and request, live progress, download, retry, narratives, fiche PDFs."""
+"""Report pages: list and request, live progress, detail with the report's way (approve,
+send to government and parliament), downloads verified by SHA-256, retry, narratives with
+guidance and preview, fiche PDFs."""
 
 from __future__ import annotations
+
+import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,16 +18,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import StrategicGoal
 from actionplan.selectors import plan_current
-from evaluations.models import EvaluationReport, Narrative, ReportKind, ReportStatus
-from evaluations.reports import narratives, services
-from evaluations.reports.forms import NarrativeForm, ReportRequestForm
+from evaluations.models import EvaluationReport, Narrative, ReleaseStep, ReportKind, ReportStatus
+from evaluations.reports import narratives, selectors, services
+from evaluations.reports.forms import GUIDANCE, NarrativeForm, ReleaseForm, ReportRequestForm
 from fiches.models import Fiche
 
 
 def _reports(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
-    return EvaluationReport.objects.visible_to(request.user).select_related(
-        "requested_by", "fiche__action"
-    )
+    return selectors.reports_for(request.user)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,7 +48,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {"report": report.get_kind_display().capitalize()},
             )
             return redirect("reports:reports")
-    page = Paginator(_reports(request).exclude(kind=ReportKind.FICHE), 25).get_page(
+    page = Paginator(selectors.evaluation_reports(request.user), 25).get_page(
         request.GET.get("page")
     )
     narratives = Narrative.objects.filter(plan=plan).select_related("updated_by")
@@ -70,16 +73,101 @@ def report_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluations/partials/report_row.html", {"report": report})
 
 
+def _verified_download(
+    request: AuthenticatedHttpRequest, report: EvaluationReport, sha256: str, filename: str
+) -> HttpResponseBase:
+    """The PDF only when it still has the SHA-256 it was frozen with; a changed file is
+    refused with a page that says so (409)."""
+    try:
+        data = services.verified_pdf(report, sha256)
+    except services.TamperedFile as exc:
+        return render(
+            request,
+            "evaluations/reports/tampered.html",
+            {"report": report, "message": str(exc)},
+            status=409,
+        )
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
 @require_GET
-def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404(_("Dit rapport is (nog) niet klaar."))
-    return FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
-        filename=report.filename,
-        content_type="application/pdf",
+    return _verified_download(request, report, report.sha256, report.filename)
+
+
+@require_GET
+def release_download(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponseBase:
+    """The PDF as frozen at one step, readable by every signed-in user."""
+    release = selectors.release_for(request.user, pk, step)
+    report = release.report
+    filename = report.filename.replace(".pdf", f"-{release.step}.pdf")
+    return _verified_download(request, report, release.sha256, filename)
+
+
+def _detail_context(
+    request: AuthenticatedHttpRequest, report: EvaluationReport, form: ReleaseForm | None = None
+) -> dict:
+    step = selectors.next_step(report)
+    return {
+        "report": report,
+        "releases": list(report.releases.all()),
+        "next_step": step,
+        "next_step_label": step.label if step else "",
+        "form": form or (ReleaseForm() if step and request.user.is_coordinator else None),
+    }
+
+
+@require_GET
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_detail(request.user, pk)
+    if report.kind == ReportKind.FICHE:
+        raise Http404(_("Onbekend evaluatierapport."))
+    return render(request, "evaluations/reports/detail.html", _detail_context(request, report))
+
+
+@require_POST
+def report_release(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
+    """Register one step of the report's way (coordinators only)."""
+    report = selectors.report_detail(request.user, pk)
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator registreert de weg van een rapport."))
+    if step not in ReleaseStep.values:
+        raise Http404(_("Onbekende stap."))
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            release = services.RELEASE_SERVICES[ReleaseStep(step)](
+                report=report,
+                user=request.user,
+                date=form.cleaned_data["date"],
+                reference=form.cleaned_data["reference"],
+            )
+        except (services.ReleaseRefused, services.TamperedFile) as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Het rapport is %(step)s. De PDF is vastgelegd met zijn SHA-256.")
+                % {"step": release.step_label},
+            )
+            return redirect("reports:detail", pk=report.pk)
+    report = selectors.report_detail(request.user, pk)
+    return render(
+        request,
+        "evaluations/reports/detail.html",
+        _detail_context(request, report, form),
+        status=422,
     )
 
 
@@ -150,11 +238,48 @@ def narrative_edit(request: AuthenticatedHttpRequest, kind: str, year: int) -> H
         {
             "form": form,
             "kind_label": kind_label,
+            "kind": kind,
             "year": year,
             "conflict": conflict,
             "narrative": narrative,
+            "guidance": GUIDANCE,
         },
         status=409 if conflict else (422 if request.method == "POST" else 200),
+    )
+
+
+@require_POST
+def narrative_preview(
+    request: AuthenticatedHttpRequest, kind: str, year: int, name: str
+) -> HttpResponse:
+    """One section of the narrative form as it will read in the report (htmx partial):
+    the text as typed, unsaved, under the heading it gets in the PDF."""
+    if not request.user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator schrijft de evaluatieteksten."))
+    plan = plan_current(request.GET.get("plan"))
+    if kind not in services.EVALUATION_KINDS or year not in plan.years:
+        raise Http404(_("Onbekende evaluatie."))
+    headings = {
+        "summary": _("Samenvatting en cijfers"),
+        "recommendations": _("Aanbevelingen en bijsturing"),
+        "impact_analysis": _("Impactanalyse"),
+    }
+    heading = headings.get(name)
+    if heading is None:
+        section, _sep, goal_id = name.partition("-")
+        goal = (
+            StrategicGoal.objects.filter(plan=plan, pk=goal_id).only("number", "title").first()
+            if section in ("finding", "impact") and goal_id.isdigit()
+            else None
+        )
+        if goal is None:
+            raise Http404(_("Onbekend onderdeel."))
+        label = _("Bevindingen") if section == "finding" else _("Impact")
+        heading = f"SD{goal.number}. {goal.title} — {label}"
+    return render(
+        request,
+        "evaluations/reports/partials/narrative_preview.html",
+        {"heading": heading, "text": request.POST.get(name, ""), "name": name},
     )
 
 
@@ -167,7 +292,7 @@ def fiche_pdfs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(
         Fiche.objects.visible_to(request.user).with_permissions(request.user).only("pk"), pk=pk
     )
-    reports = list(_reports(request).filter(fiche=fiche)[:FICHE_PDFS_SHOWN])
+    reports = list(selectors.fiche_reports(request.user, fiche.pk)[:FICHE_PDFS_SHOWN])
     return render(
         request,
         "evaluations/reports/partials/fiche_pdfs.html",

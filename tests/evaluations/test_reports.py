@@ -312,6 +312,13 @@ def test_a_worker_builds_the_interim_report_end_to_end(scenario):
     assert "Samenvatting en cijfers" in titles
     assert any(t.startswith("SD1.") for t in titles)
     assert "Impactanalyse" not in titles
+    # It reads as an evaluation: a colophon, the adjustments, every fiche as an annex.
+    assert "Colofon" in normalise(pdf.pages[1])
+    assert f"rapport nr. {report.pk}" in text
+    for chapter in ("Bijsturingen ten opzichte van de basisversie", "Bijlage B. Actiefiches"):
+        assert chapter in titles
+    for code in scenario.codes:
+        assert any(t.startswith(f"Actiefiche {code} ") for t in titles), code
 
 
 @pytest.mark.worker
