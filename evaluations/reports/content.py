@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from actionplan.charts import Bar, bar_chart, bars
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
+from consultation.selectors import EvaluationConsultation, evaluation_consultation
 from evaluations.dashboard import selectors
 from evaluations.models import EvaluationReport, Finding, Narrative, ReportKind, ReportStatus
 from evaluations.reports.narratives import narrative_with_findings
 from fiches.models import Contribution, Fiche, ProgressStatus
 from fiches.selectors import value_counts_condition
 from indicators.models import Indicator, IndicatorValue
-from indicators.selectors import IndicatorTrend, indicator_trends
+from indicators.selectors import ImpactTable, IndicatorTrend, impact_tables, indicator_trends
 from planning.models import PlanVersion
 from planning.selectors import adjustments_since_baseline
 
@@ -145,6 +146,10 @@ class ReportContent:
     edition: int = 1
     report_id: int | None = None
     requested_at: Any = None
+    # The plan's consultation moments and the stakeholder input for this evaluation, and
+    # (final evaluation) the plan- and goal-level context and outcome indicators.
+    consultation: EvaluationConsultation | None = None
+    impact_tables: list[ImpactTable] = field(default_factory=list)
 
     @property
     def is_final(self) -> bool:
@@ -183,6 +188,15 @@ class ReportContent:
             )
             for s in self.strategic
         ]
+        if self.kind != ReportKind.ANNUAL:
+            chapters.append(
+                Chapter(
+                    "consultation",
+                    _("Overleg met de administraties en inbreng van het middenveld"),
+                    base + "consultation.html",
+                    _("Overleg"),
+                )
+            )
         if self.is_final:
             chapters.append(
                 Chapter("impact", _("Impactanalyse"), base + "impact.html", _("Impact"))
@@ -284,6 +298,12 @@ def report_content(report: EvaluationReport) -> ReportContent:
     if report.pk:
         same_evaluation = same_evaluation.filter(pk__lt=report.pk)
     return ReportContent(
+        consultation=evaluation_consultation(plan, report.kind, year)
+        if report.kind != ReportKind.ANNUAL
+        else None,
+        impact_tables=impact_tables(plan, as_of_year=year)
+        if report.kind == ReportKind.FINAL
+        else [],
         plan=plan,
         kind=report.kind,
         kind_label=report.get_kind_display(),

@@ -13,7 +13,11 @@ from django.urls import reverse
 from pypdf.generic import DictionaryObject
 
 from actionplan.models import StrategicGoal
+from consultation.demo import demo_consultation_load
+from consultation.models import Consultation, StakeholderInput
 from evaluations.models import ReportKind
+from indicators.demo import demo_impact_load
+from indicators.models import ImpactIndicator
 from tests.evaluations.test_reports import (
     SUMMARY,
     YEAR,
@@ -158,3 +162,33 @@ def test_a_finding_preview_carries_its_goal_and_readers_get_no_preview(
 
     client.force_login(reader)
     assert client.post(url, {name: "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [ReportKind.INTERIM, ReportKind.FINAL])
+def test_the_evaluation_reports_consultation_input_and_impact(scenario: Scenario, kind):  # noqa: F811
+    demo_consultation_load(scenario.plan, 5)
+    demo_impact_load(scenario.plan, 5)
+    meeting = Consultation.objects.filter(plan=scenario.plan).exclude(decisions="").first()
+    cited = StakeholderInput.objects.filter(plan=scenario.plan, consent_to_cite=True)
+    impact = ImpactIndicator.objects.filter(plan=scenario.plan).order_by("position", "pk").first()
+    assert meeting is not None and impact is not None
+
+    report = build(scenario, kind)
+    assert report.status == "done", report.error
+    pdf = read_pdf(pdf_bytes(report))
+    text = pdf.all
+    chapter = "Overleg met de administraties en inbreng van het middenveld"
+    assert chapter in pdf.outline_titles()
+    assert normalise(meeting.title) in text
+    assert "Opvolgpunten" in text and "Inbreng van het middenveld" in text
+    for item in cited.filter(evaluation_kind=kind, evaluation_year=YEAR):
+        assert normalise(item.organisation) in text
+    # The impact chapter is the final evaluation's: context and outcome indicators with
+    # their chart (titled, with its table) and source, next to the actions' results.
+    assert ("Context- en effectindicatoren" in text) == (kind == ReportKind.FINAL)
+    assert (normalise(impact.name) in text) == (kind == ReportKind.FINAL)
+    if kind == ReportKind.FINAL:
+        assert "Impactanalyse" in pdf.outline_titles()
+        assert f"Bron: {normalise(impact.source)}" in text
+        assert "Resultaten van de acties" in text

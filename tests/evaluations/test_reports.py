@@ -30,6 +30,7 @@ from pypdf.generic import DictionaryObject, StreamObject
 from actionplan.celery import app
 from actionplan.demo import demo_load
 from actionplan.models import Action, Administration, Minister, Plan, Role, StrategicGoal, User
+from consultation.demo import demo_consultation_load
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus, stale_after
 from evaluations.reports import build as report_jobs
 from evaluations.reports import narratives, services
@@ -37,6 +38,8 @@ from evaluations.reports.pdf import BlockedURL, StaticOnlyFetcher, render_pdf
 from evaluations.tasks import mark_stale_reports
 from fiches.models import Fiche
 from fiches.services import fiche_approve, fiche_save, fiche_submit, round_open
+from indicators.demo import demo_impact_load
+from indicators.models import ImpactIndicator
 from tests.factories import UserFactory
 
 YEAR = 2027
@@ -251,9 +254,13 @@ def request(scenario: Scenario, kind: str = ReportKind.INTERIM) -> EvaluationRep
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_builds_the_interim_report_end_to_end(scenario):
+def test_a_worker_builds_the_interim_and_final_report_end_to_end(scenario):
+    # The demo's consultation moments, stakeholder input and impact indicators too.
+    demo_consultation_load(scenario.plan, 5)
+    demo_impact_load(scenario.plan, 5)
     with worker():
         report = wait_for(request(scenario))
+        final = wait_for(request(scenario, ReportKind.FINAL))
 
     assert report.status == ReportStatus.DONE, report.error
     assert (report.progress, report.attempts, report.error) == (100, 1, "")
@@ -319,6 +326,19 @@ def test_a_worker_builds_the_interim_report_end_to_end(scenario):
         assert chapter in titles
     for code in scenario.codes:
         assert any(t.startswith(f"Actiefiche {code} ") for t in titles), code
+    consultation = "Overleg met de administraties en inbreng van het middenveld"
+    assert consultation in titles
+
+    # The final evaluation, by the same worker: consultation and the impact analysis with
+    # the plan's context and outcome indicators.
+    assert final.status == ReportStatus.DONE, final.error
+    final_pdf = read_pdf(pdf_bytes(final))
+    final_titles = final_pdf.outline_titles()
+    assert consultation in final_titles and "Impactanalyse" in final_titles
+    assert "Context- en effectindicatoren" in final_pdf.all
+    impact = ImpactIndicator.objects.filter(plan=scenario.plan).first()
+    assert impact is not None and normalise(impact.name) in final_pdf.all
+    assert "/StructTreeRoot" in cast(DictionaryObject, final_pdf.reader.trailer["/Root"])
 
 
 @pytest.mark.worker
