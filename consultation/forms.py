@@ -7,7 +7,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,7 @@ from consultation.models import (
     EvaluationKind,
     FollowUpState,
 )
-from consultation.services import ConsultationData, FollowUpData, InputData
+from consultation.services import MAX_ATTACHMENTS, ConsultationData, FollowUpData, InputData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -83,6 +85,10 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The limits the service holds to, as the sender reads them.
+        self.fields["attachments"].help_text = _(
+            "Alleen PDF-bestanden, elk hoogstens %(size)s, hoogstens %(n)s bestanden."
+        ) % {"size": filesizeformat(settings.CONSULTATION_UPLOAD_MAX_BYTES), "n": MAX_ATTACHMENTS}
         self.fields["strategic_goals"].queryset = StrategicGoal.objects.filter(plan=plan)  # type: ignore[attr-defined]
         self.fields["operational_goals"].queryset = OperationalGoal.objects.filter(  # type: ignore[attr-defined]
             strategic_goal__plan=plan
@@ -220,11 +226,7 @@ class StakeholderInputForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    attachments = MultiplePdfField(
-        label=_("Bijlagen (PDF)"),
-        required=False,
-        help_text=_("Alleen PDF-bestanden, elk hoogstens 10 MB, hoogstens 5 bestanden."),
-    )
+    attachments = MultiplePdfField(label=_("Bijlagen (PDF)"), required=False)
     consent_to_cite = forms.BooleanField(
         label=_(
             "AJH mag deze inbreng citeren in het evaluatierapport, met vermelding van "
