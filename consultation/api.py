@@ -80,7 +80,7 @@ class FollowUpWriteSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=FollowUpState.choices, default=FollowUpState.OPEN)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     actions = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Action.objects.all(), required=False
+        many=True, queryset=Action.objects.in_plan(), required=False
     )
 
 
@@ -97,7 +97,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Administration.objects.all(), required=False
     )
     actions = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Action.objects.all(), required=False
+        many=True, queryset=Action.objects.in_plan(), required=False
     )
     strategic_goals = serializers.PrimaryKeyRelatedField(
         many=True, queryset=StrategicGoal.objects.all(), required=False

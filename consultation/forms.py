@@ -85,10 +85,6 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # The limits the service holds to, as the sender reads them.
-        self.fields["attachments"].help_text = _(
-            "Alleen PDF-bestanden, elk hoogstens %(size)s, hoogstens %(n)s bestanden."
-        ) % {"size": filesizeformat(settings.CONSULTATION_UPLOAD_MAX_BYTES), "n": MAX_ATTACHMENTS}
         self.fields["strategic_goals"].queryset = StrategicGoal.objects.filter(plan=plan)  # type: ignore[attr-defined]
         self.fields["operational_goals"].queryset = OperationalGoal.objects.filter(  # type: ignore[attr-defined]
             strategic_goal__plan=plan
@@ -178,6 +174,12 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["evaluation_year"].choices = [(y, y) for y in plan.years]  # type: ignore[attr-defined]
 
+    def clean_expires_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["expires_on"]
+        if day > timezone.localdate() + dt.timedelta(days=366):
+            raise forms.ValidationError(_("Een uitnodiging geldt hoogstens een jaar."))
+        return day
+
     def expires_at(self) -> dt.datetime:
         day: dt.date = self.cleaned_data["expires_on"]
         end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
@@ -241,6 +243,10 @@ class StakeholderInputForm(forms.Form):
 
     def __init__(self, *args: Any, plan: Plan, fixed_organisation: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The limits the service holds to, as the sender reads them.
+        self.fields["attachments"].help_text = _(
+            "Alleen PDF-bestanden, elk hoogstens %(size)s, hoogstens %(n)s bestanden."
+        ) % {"size": filesizeformat(settings.CONSULTATION_UPLOAD_MAX_BYTES), "n": MAX_ATTACHMENTS}
         self.fields["strategic_goals"].queryset = StrategicGoal.objects.filter(plan=plan)  # type: ignore[attr-defined]
         if fixed_organisation:
             del self.fields["organisation"]

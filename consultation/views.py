@@ -300,7 +300,7 @@ def input_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     inputs = selectors.stakeholder_inputs(
         request.user,
         kind=kind if kind in EvaluationKind.values else "",
-        year=int(year) if year.isdigit() else None,
+        year=int(year) if year.isascii() and year.isdigit() else None,
     )
     return render(
         request,

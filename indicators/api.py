@@ -94,8 +94,14 @@ class IndicatorViewSet(
     filterset_fields = ["action"]
 
     def get_queryset(self) -> QuerySet[Indicator]:
-        return Indicator.objects.select_related("action").order_by(
-            *Indicator._meta.ordering or (), "pk"
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model
+            return Indicator.objects.none()
+        # Indicators of drafts are seen by those who see the draft.
+        visible = Action.objects.visible_to(api_user(self.request))
+        return (
+            Indicator.objects.filter(action__in=visible)
+            .select_related("action")
+            .order_by(*Indicator._meta.ordering or (), "pk")
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -163,7 +163,7 @@ class PlanVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def compare(self, request: Request, pk: str | None = None) -> Response:
         version = self.get_object()
         other_id = request.query_params.get("with", "")
-        if not other_id.isdigit():
+        if not (other_id.isascii() and other_id.isdigit()):
             raise exceptions.ValidationError(
                 {"with": [_("Geef de versie op om mee te vergelijken.")]}
             )

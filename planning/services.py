@@ -217,18 +217,41 @@ def _year(value: Any, field: str, errors: dict[str, str]) -> int | None:
         return None
 
 
-def _ids(values: Any) -> list[int]:
-    return sorted({int(v) for v in values or []})
+def _id(value: Any, field: str, errors: dict[str, str], message: str) -> int | None:
+    """An id from the request (a whole number), or ``None`` with ``message`` for ``field``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        errors[field] = message
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors[field] = message
+        return None
+
+
+def _ids(values: Any, field: str, errors: dict[str, str], message: str) -> list[int]:
+    if values in (None, ""):
+        return []
+    if not isinstance(values, (list, tuple)):
+        errors[field] = message
+        return []
+    ids = [_id(v, field, errors, message) for v in values]
+    return sorted({i for i in ids if i is not None})
 
 
 def _decimal(value: Any, field: str, errors: dict[str, str]) -> str | None:
     if value in (None, ""):
         return None
     try:
-        return format(Decimal(str(value).replace(",", ".")).normalize(), "f")
-    except InvalidOperation:
+        number = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ArithmeticError):
+        number = None
+    if number is None or not number.is_finite() or abs(number.adjusted()) > 15:
         errors[field] = _("Geef een getal op.")
         return None
+    return format(number.normalize(), "f")
 
 
 TARGET_FIELDS = ("baseline_value", "baseline_year", "target_value", "target_year")
@@ -256,7 +279,11 @@ def _indicator_items(
         if pk is None and kind == ChangeKind.TARGETS:
             errors["indicators"] = _("Kies de indicator waarvan de streefwaarde wijzigt.")
             continue
-        if pk is not None and int(pk) not in existing:
+        if pk is not None:
+            pk = _id(pk, "indicators", errors, _("Kies een indicator van deze actie."))
+            if pk is None:
+                continue
+        if pk is not None and pk not in existing:
             errors["indicators"] = _("Indicator %(id)s hoort niet bij deze actie.") % {"id": pk}
             continue
         if pk is None and not item.get("name"):
@@ -272,7 +299,7 @@ def _indicator_items(
             elif name in clean:
                 clean[name] = None
         if pk is not None:
-            clean["id"] = int(pk)
+            clean["id"] = pk
         result.append(clean)
     if not result and "indicators" not in errors:
         errors["indicators"] = _("Geef minstens één indicator op.")
@@ -314,34 +341,45 @@ def _normalise(action: Action, kind: str, proposed: Mapping[str, Any]) -> dict[s
         ):
             errors["end_year"] = _("Het einde van de actie ligt voor het begin.")
     elif kind == ChangeKind.LEADS:
+        unknown_minister, unknown_admin = _("Onbekende minister."), _("Onbekende administratie.")
         result = {
-            "lead_minister": proposed.get("lead_minister"),
-            "lead_administration": proposed.get("lead_administration"),
-            "co_lead_ministers": _ids(proposed.get("co_lead_ministers")),
-            "co_lead_administrations": _ids(proposed.get("co_lead_administrations")),
+            "lead_minister": _id(
+                proposed.get("lead_minister"), "lead_minister", errors, unknown_minister
+            ),
+            "lead_administration": _id(
+                proposed.get("lead_administration"), "lead_administration", errors, unknown_admin
+            ),
+            "co_lead_ministers": _ids(
+                proposed.get("co_lead_ministers"), "co_lead_ministers", errors, unknown_minister
+            ),
+            "co_lead_administrations": _ids(
+                proposed.get("co_lead_administrations"),
+                "co_lead_administrations",
+                errors,
+                unknown_admin,
+            ),
         }
         ministers = set(Minister.objects.values_list("pk", flat=True))
         administrations = set(Administration.objects.values_list("pk", flat=True))
         lead_minister, lead_admin = result["lead_minister"], result["lead_administration"]
-        if lead_minister is not None and int(lead_minister) not in ministers:
-            errors["lead_minister"] = _("Onbekende minister.")
-        if lead_admin is None or int(lead_admin) not in administrations:
+        if lead_minister is not None and lead_minister not in ministers:
+            errors["lead_minister"] = unknown_minister
+        if "lead_administration" not in errors and (
+            lead_admin is None or lead_admin not in administrations
+        ):
             errors["lead_administration"] = _("Kies de trekkende administratie.")
         if set(result["co_lead_ministers"]) - ministers:
             errors["co_lead_ministers"] = _("Onbekende minister.")
         if set(result["co_lead_administrations"]) - administrations:
             errors["co_lead_administrations"] = _("Onbekende administratie.")
-        if lead_admin is not None and int(lead_admin) in result["co_lead_administrations"]:
+        if lead_admin is not None and lead_admin in result["co_lead_administrations"]:
             errors["co_lead_administrations"] = _(
                 "De trekkende administratie is niet ook meewerkende administratie."
             )
-        if lead_minister is not None and int(lead_minister) in result["co_lead_ministers"]:
+        if lead_minister is not None and lead_minister in result["co_lead_ministers"]:
             errors["co_lead_ministers"] = _(
                 "De trekkende minister is niet ook meewerkende minister."
             )
-        for name in ("lead_minister", "lead_administration"):
-            if result[name] is not None and name not in errors:
-                result[name] = int(result[name])
     elif kind in (ChangeKind.INDICATORS, ChangeKind.TARGETS):
         result = {"indicators": _indicator_items(action, kind, proposed.get("indicators"), errors)}
     elif kind in (ChangeKind.NEW, ChangeKind.STOP):

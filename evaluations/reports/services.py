@@ -304,19 +304,34 @@ RELEASE_SERVICES = {
 }
 
 
+def _missing_file() -> TamperedFile:
+    return TamperedFile(
+        _(
+            "Het PDF-bestand van dit rapport ontbreekt op de server. Het wordt niet "
+            "aangeboden; meld dit aan de beheerder."
+        )
+    )
+
+
 def file_sha256(report: EvaluationReport) -> str:
     digest = hashlib.sha256()
-    with report.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
+    try:
+        with report.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+    except FileNotFoundError as exc:
+        raise _missing_file() from exc
     return digest.hexdigest()
 
 
 def verified_pdf(report: EvaluationReport, sha256: str) -> bytes:
     """The report's PDF, only when it still has ``sha256`` (the SHA-256 it was built or
     released with); a changed file raises ``TamperedFile``."""
-    with report.file.open("rb") as handle:
-        data = handle.read()
+    try:
+        with report.file.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError as exc:
+        raise _missing_file() from exc
     if hashlib.sha256(data).hexdigest() != sha256:
         raise TamperedFile(
             _(

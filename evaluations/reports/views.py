@@ -269,7 +269,7 @@ def narrative_preview(
         section, _sep, goal_id = name.partition("-")
         goal = (
             StrategicGoal.objects.filter(plan=plan, pk=goal_id).only("number", "title").first()
-            if section in ("finding", "impact") and goal_id.isdigit()
+            if section in ("finding", "impact") and goal_id.isascii() and goal_id.isdigit()
             else None
         )
         if goal is None:

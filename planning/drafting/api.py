@@ -193,6 +193,8 @@ IF_MATCH = OpenApiParameter(
 class ProposalViewSet(ActionViewSet):
     """Actions of the plan and proposals on their way into it.
 
+    Ids are numbers: anything else is not found (404), never an error.
+
     Everyone reads the plan as approved; drafts are read by AJH and their (co-)lead
     administrations. Editors propose for their own administration and change their
     proposals while proposed or returned; co-lead administrations confirm or decline;
@@ -205,6 +207,8 @@ class ProposalViewSet(ActionViewSet):
         if self.action == "list":
             return ActionSerializer
         return ProposalDetailSerializer
+
+    lookup_value_regex = r"\d+"
 
     def _respond(self, pk: int, code: int = status.HTTP_200_OK) -> Response:
         found = selectors.proposal_detail(pk, api_user(self.request))

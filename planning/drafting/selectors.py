@@ -127,11 +127,12 @@ def proposal_detail(pk: int, user: User) -> Action:
     return action
 
 
-def merge_candidates(action: Action) -> ActionQuerySet:
+def merge_candidates(action: Action, user: User) -> ActionQuerySet:
     """Where ``action`` may be merged into: other open proposals and accepted actions of
-    its plan."""
+    its plan that ``user`` sees."""
     return (
-        Action.objects.filter(
+        Action.objects.visible_to(user)
+        .filter(
             plan_id=action.plan_id,
             stage__in=(ActionStage.PROPOSED, ActionStage.RETURNED, ActionStage.ACCEPTED),
         )

@@ -209,6 +209,9 @@ STEPS: dict[str, tuple[Any, type, StepCall, bool]] = {
     ),
 }
 
+# The steps that are AJH's decisions: refused to others already when asked for.
+AJH_STEPS = frozenset({"aanvaarden", "terugsturen", "samenvoegen"})
+
 STEP_DONE = {
     "aanvaarden": gettext_lazy(
         "Voorstel aanvaard. Cluster het nu onder een operationele doelstelling."
@@ -226,10 +229,12 @@ def proposal_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> Http
     if step not in STEPS:
         raise Http404("Onbekende stap")
     action = selectors.proposal_detail(pk, request.user)
+    if step in AJH_STEPS and not request.user.is_coordinator:
+        raise PermissionDenied(_("Alleen AJH beslist over voorstellen."))
     label, form_class, call, destructive = STEPS[step]
     form = form_class(request.POST or None)
     if isinstance(form, MergeForm):
-        form.fields["into"].queryset = selectors.merge_candidates(action)  # type: ignore[attr-defined]
+        form.fields["into"].queryset = selectors.merge_candidates(action, request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             call(action, request.user, form.cleaned_data)

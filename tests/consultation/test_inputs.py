@@ -62,6 +62,22 @@ def test_coordinator_creates_invitation_and_sees_link_once(coordinator_client, p
     assert token not in coordinator_client.get(reverse("consultation:inputs")).content.decode()
 
 
+@pytest.mark.parametrize("day", ["2027-06-17", "9999-12-31"])
+def test_an_invitation_holds_for_a_year_at_most(coordinator_client, plan, day):
+    response = coordinator_client.post(
+        reverse("consultation:invitation-create"),
+        {
+            "organisation": "Organisatie A",
+            "evaluation_kind": "interim",
+            "evaluation_year": "2027",
+            "expires_on": day,
+        },
+    )
+    assert response.status_code == 422
+    assert "Een uitnodiging geldt hoogstens een jaar." in response.content.decode()
+    assert not InputInvitation.objects.exists()
+
+
 def test_public_form_accepts_one_submission_without_account(client, invited):
     users_before = User.objects.count()
     response = _post(client, invited.token, consent_to_cite="on")

@@ -5,6 +5,7 @@ overwritten, and every download checks the SHA-256."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -327,6 +328,15 @@ def test_a_tampered_file_is_refused_with_a_clear_message(report, client, coordin
     assert page.status_code == plain.status_code == response.status_code == 409
     assert message in page.text and message in plain.text
     assert message in response.json()["detail"]
+
+
+def test_a_missing_file_is_refused_with_a_clear_message(report, client, coordinator):
+    services.report_approve(report=report, user=coordinator, date=TODAY, reference="A")
+    Path(report.file.path).unlink()
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:release-download", args=[report.pk, "approved"]))
+    assert page.status_code == 409
+    assert "Het PDF-bestand van dit rapport ontbreekt op de server." in page.text
 
 
 def test_a_tampered_file_is_not_released(report, coordinator):

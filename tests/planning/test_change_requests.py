@@ -367,3 +367,29 @@ def test_api_rejection_needs_a_reason(client, approved, editor_a, coordinator):
     )
     assert response.status_code == 400
     assert response.json()["reason"] == ["Geef de reden van de afwijzing op."]
+
+
+@pytest.mark.parametrize(
+    ("kind", "proposed", "field"),
+    [
+        ("leads", {"lead_administration": "abc"}, "lead_administration"),
+        ("leads", {"lead_administration": [1]}, "lead_administration"),
+        ("leads", {"co_lead_ministers": ["x"]}, "co_lead_ministers"),
+        ("leads", {"co_lead_administrations": 5}, "co_lead_administrations"),
+        ("targets", {"indicators": [{"id": "abc", "target_value": "5"}]}, "indicators"),
+        ("targets", {"indicators": [{"id": 1, "target_value": "1e999999999"}]}, "indicators"),
+        ("targets", {"indicators": [{"id": 1, "target_value": "NaN"}]}, "indicators"),
+    ],
+)
+def test_api_bad_proposed_values_are_a_400_and_change_nothing(
+    client, approved, editor_a, kind, proposed, field
+):
+    client.force_login(editor_a)
+    response = client.post(
+        "/api/v1/change-requests/",
+        {"action": approved.pk, "kind": kind, "reason": REASON, "proposed": proposed},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert not ChangeRequest.objects.exists()

@@ -230,3 +230,17 @@ def test_coverage_costs_a_fixed_number_of_queries(
     # attention points + counts, overlap candidates, their forms, their groups
     with django_assert_num_queries(13):
         client.get(COVERAGE)
+
+
+@pytest.mark.parametrize("step", ["aanvaarden", "terugsturen", "samenvoegen"])
+def test_ajhs_decisions_are_refused_to_others_already_when_asked_for(
+    client, plan, proposal, editor_a, reader, step
+):
+    # The merge form would list the plan's drafts: a reader must not get that far.
+    approved = ActionFactory(title="Goedgekeurde actie")
+    secret = ProposalFactory(title="Voorstel van een andere administratie")
+    for user, pk in ((reader, approved.pk), (editor_a, proposal.pk)):
+        client.force_login(user)
+        page = client.get(reverse("planning:proposal-step", args=[pk, step]))
+        assert page.status_code == 403
+        assert secret.title not in page.text

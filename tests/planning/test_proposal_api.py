@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actionplan.models import ActionStage, StrategicGoal
-from tests.factories import ActionFactory, OperationalGoalFactory, ProposalFactory
+from tests.factories import ActionFactory, IndicatorFactory, OperationalGoalFactory, ProposalFactory
 
 URL = "/api/v1/actions/"
 
@@ -188,3 +188,21 @@ def test_the_list_costs_a_fixed_number_of_queries(
     # administrations, forms of violence, target groups, attention points, related plans
     with django_assert_num_queries(10):
         assert client.get(URL).status_code == 200
+
+
+def test_an_id_that_is_no_number_is_not_found(client, plan, reader):
+    client.force_login(reader)
+    assert client.get("/api/v1/actions/abc/").status_code == 404
+    assert client.post("/api/v1/actions/abc/accept/").status_code == 404
+
+
+def test_indicators_of_a_draft_are_seen_only_by_who_sees_the_draft(
+    client, proposal, reader, editor_a
+):
+    from_draft = IndicatorFactory(action=proposal, name="Indicator van een voorstel")
+    client.force_login(reader)
+    listed = client.get("/api/v1/indicators/").json()["results"]
+    assert from_draft.pk not in [i["id"] for i in listed]
+    assert client.get(f"/api/v1/indicators/{from_draft.pk}/").status_code == 404
+    client.force_login(editor_a)
+    assert client.get(f"/api/v1/indicators/{from_draft.pk}/").status_code == 200

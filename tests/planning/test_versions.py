@@ -383,3 +383,11 @@ def test_api_compare(client, reader, plan, coordinator, admin_a):
     client.force_login(reader)
     response = client.get(f"/api/v1/plan-versions/{first.pk}/compare/?with={second.pk}")
     assert [a["title"] for a in response.json()["actions_added"]] == ["Extra actie"]
+
+
+def test_compare_with_a_version_that_is_no_number_is_a_400(plan, coordinator, client):
+    version = plan_version_create(plan=plan, user=coordinator)
+    client.force_login(coordinator)
+    response = client.get(f"/api/v1/plan-versions/{version.pk}/compare/", {"with": "²"})
+    assert response.status_code == 400
+    assert response.json() == {"with": ["Geef de versie op om mee te vergelijken."]}
