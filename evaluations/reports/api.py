@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from actionplan.api_errors import DomainError
 from actionplan.http import api_user
 from actionplan.selectors import plan_current
 from evaluations.models import EvaluationReport, ReleaseStep, ReportRelease, ReportStatus
@@ -138,7 +140,8 @@ class PDFRenderer(BaseRenderer):
 class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     """Evaluation reports. `POST` asks for a new one (coordinators): 202 with the queued
     report; poll `GET reports/{id}/` for status and progress; `GET reports/{id}/download/`
-    gives the PDF when the status is `done`. Coordinators take an evaluation its way with
+    gives the PDF when the status is `done`; `POST reports/{id}/retry/` queues a failed one
+    again. Coordinators take an evaluation its way with
     `POST reports/{id}/approve/`, `send-to-government/` and `send-to-parliament/`
     (`{"date", "reference"}`); each step freezes the PDF with its SHA-256, listed in
     `releases`, and `GET reports/{id}/releases/{step}/download/` gives it, verified."""
@@ -174,6 +177,20 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": reverse("report-detail", args=[report.pk], request=request)},
         )
+
+    @extend_schema(request=None, responses={202: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed report again (also one whose worker died and that the beat task
+        has not marked yet): 202. Who asked for it or a coordinator; a report that did not
+        fail is a 409."""
+        report = self.get_object()
+        try:
+            report = services.report_retry(report=report, user=api_user(request))
+        except DjangoValidationError as exc:
+            raise DomainError(status.HTTP_409_CONFLICT, " ".join(exc.messages)) from exc
+        data = ReportSerializer(report, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer])

@@ -183,3 +183,25 @@ def test_a_report_whose_worker_died_reads_as_failed_without_a_write(plan, reader
         assert body["error"].startswith("Geen worker nam dit rapport op binnen 60 minuten.")
     report.refresh_from_db()
     assert (report.status, report.error) == (ReportStatus.QUEUED, "")
+
+
+def test_a_failed_report_is_queued_again_through_the_api(plan, coordinator, reader):
+    report = queued(plan, coordinator)
+    services.report_fail(report, "Het opmaken mislukte: de renderer crashte")
+    # A reader who did not ask for it may not; the coordinator may.
+    refused = api(reader).post(f"/api/v1/reports/{report.pk}/retry/")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "Je mag dit rapport niet opnieuw starten."
+    response = api(coordinator).post(f"/api/v1/reports/{report.pk}/retry/")
+    assert response.status_code == 202
+    assert (response.json()["status"], response.json()["error"]) == ("queued", "")
+    report.refresh_from_db()
+    assert report.history.latest().history_change_reason == "opnieuw gestart"
+
+
+def test_only_a_failed_report_can_be_retried_through_the_api(plan, coordinator):
+    report = queued(plan, coordinator)
+    response = api(coordinator).post(f"/api/v1/reports/{report.pk}/retry/")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "Alleen een mislukt rapport kan opnieuw gestart worden."
+    assert api(coordinator).post("/api/v1/reports/999999/retry/").status_code == 404
