@@ -4,6 +4,10 @@ an invitation link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,6 +70,34 @@ def _add_errors(form: object, exc: ValidationError) -> None:
 # --- Meetings --------------------------------------------------------------------------
 
 
+def _meeting_form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    save: Callable[[], int],
+    *,
+    done: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A form page whose step ends on a meeting's page: on a valid POST ``save`` calls the
+    service and gives the meeting's id, and the user goes there with ``done``; a refusal
+    shows on the form (422)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_pk = save()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse("consultation:detail", args=[meeting_pk]))
+    return render(
+        request,
+        template,
+        {"form": form, **context},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
 @require_GET
 def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
@@ -98,21 +130,19 @@ def consultation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         plan=plan,
         initial={"date": timezone.localdate(), "state": ConsultationState.PLANNED},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.consultation_create(
-                plan=plan, user=request.user, data=form.data_object()
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Het overleg is vastgelegd."))
-            return HttpResponseRedirect(reverse("consultation:detail", args=[meeting.pk]))
-    return render(
+
+    def save() -> int:
+        return services.consultation_create(
+            plan=plan, user=request.user, data=form.data_object()
+        ).pk
+
+    return _meeting_form_page(
         request,
-        "consultation/form.html",
-        {"form": form, "title": _("Overleg vastleggen"), "plan": plan},
-        status=422 if request.method == "POST" else 200,
+        form,
+        save,
+        done=_("Het overleg is vastgelegd."),
+        template="consultation/form.html",
+        context={"title": _("Overleg vastleggen"), "plan": plan},
     )
 
 
@@ -160,21 +190,20 @@ def consultation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "operational_goals": list(meeting.operational_goals.all()),
     }
     form = ConsultationForm(request.POST or None, plan=meeting.plan, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_update(
-                consultation=meeting, user=request.user, data=form.data_object()
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Het overleg is bijgewerkt."))
-            return HttpResponseRedirect(reverse("consultation:detail", args=[meeting.pk]))
-    return render(
+
+    def save() -> int:
+        services.consultation_update(
+            consultation=meeting, user=request.user, data=form.data_object()
+        )
+        return meeting.pk
+
+    return _meeting_form_page(
         request,
-        "consultation/form.html",
-        {"form": form, "title": _("Overleg wijzigen"), "meeting": meeting},
-        status=422 if request.method == "POST" else 200,
+        form,
+        save,
+        done=_("Het overleg is bijgewerkt."),
+        template="consultation/form.html",
+        context={"title": _("Overleg wijzigen"), "meeting": meeting},
     )
 
 
@@ -187,21 +216,18 @@ def follow_up_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         participants=meeting.administrations.all(),
         initial={"state": "open"},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_create(
-                consultation=meeting, user=request.user, data=form.data_object()
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Het opvolgpunt is toegevoegd."))
-            return HttpResponseRedirect(reverse("consultation:detail", args=[meeting.pk]))
-    return render(
+
+    def save() -> int:
+        services.follow_up_create(consultation=meeting, user=request.user, data=form.data_object())
+        return meeting.pk
+
+    return _meeting_form_page(
         request,
-        "consultation/form.html",
-        {"form": form, "title": _("Opvolgpunt toevoegen"), "meeting": meeting},
-        status=422 if request.method == "POST" else 200,
+        form,
+        save,
+        done=_("Het opvolgpunt is toegevoegd."),
+        template="consultation/form.html",
+        context={"title": _("Opvolgpunt toevoegen"), "meeting": meeting},
     )
 
 
@@ -233,29 +259,26 @@ def follow_up_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             _("Alleen de verantwoordelijke administratie en AJH werken dit opvolgpunt bij.")
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if isinstance(form, FollowUpForm):
-                services.follow_up_update(
-                    follow_up=item, user=request.user, data=form.data_object()
-                )
-            else:
-                services.follow_up_set_state(
-                    follow_up=item,
-                    user=request.user,
-                    state=form.cleaned_data["state"],
-                    note=form.cleaned_data["note"],
-                )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+
+    def save() -> int:
+        if isinstance(form, FollowUpForm):
+            services.follow_up_update(follow_up=item, user=request.user, data=form.data_object())
         else:
-            messages.success(request, _("Het opvolgpunt is bijgewerkt."))
-            return HttpResponseRedirect(reverse("consultation:detail", args=[meeting.pk]))
-    return render(
+            services.follow_up_set_state(
+                follow_up=item,
+                user=request.user,
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+            )
+        return meeting.pk
+
+    return _meeting_form_page(
         request,
-        "consultation/follow_up.html",
-        {"form": form, "item": item, "meeting": meeting},
-        status=422 if request.method == "POST" else 200,
+        form,
+        save,
+        done=_("Het opvolgpunt is bijgewerkt."),
+        template="consultation/follow_up.html",
+        context={"item": item, "meeting": meeting},
     )
 
 

@@ -20,7 +20,7 @@ from actionplan.models import (
     Plan,
     User,
 )
-from actionplan.services import action_save
+from actionplan.services import action_lead_errors, action_save
 from indicators.models import IndicatorKind
 from indicators.services import INDICATOR_FIELDS, indicator_save
 from planning import snapshots
@@ -372,14 +372,14 @@ def _normalise(action: Action, kind: str, proposed: Mapping[str, Any]) -> dict[s
             errors["co_lead_ministers"] = _("Onbekende minister.")
         if set(result["co_lead_administrations"]) - administrations:
             errors["co_lead_administrations"] = _("Onbekende administratie.")
-        if lead_admin is not None and lead_admin in result["co_lead_administrations"]:
-            errors["co_lead_administrations"] = _(
-                "De trekkende administratie is niet ook meewerkende administratie."
-            )
-        if lead_minister is not None and lead_minister in result["co_lead_ministers"]:
-            errors["co_lead_ministers"] = _(
-                "De trekkende minister is niet ook meewerkende minister."
-            )
+        # The one rule on leads, as action_save will apply it on approval.
+        for name, message in action_lead_errors(
+            lead_minister=lead_minister,
+            co_lead_ministers=result["co_lead_ministers"],
+            lead_administration=lead_admin,
+            co_lead_administrations=result["co_lead_administrations"],
+        ).items():
+            errors.setdefault(name, message)
     elif kind in (ChangeKind.INDICATORS, ChangeKind.TARGETS):
         result = {"indicators": _indicator_items(action, kind, proposed.get("indicators"), errors)}
     elif kind in (ChangeKind.NEW, ChangeKind.STOP):
