@@ -26,9 +26,11 @@ node_modules/axe-core/axe.min.js: package.json
 	@touch $@
 
 run: $(STAMP)
+	@scripts/require weasyprint
 	@scripts/run
 
 test: $(STAMP) node_modules/axe-core/axe.min.js
+	@scripts/require chromium
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The quick loop: everything but the real browser and the real worker.
