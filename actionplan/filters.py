@@ -18,10 +18,23 @@ from actionplan.models import (
 )
 
 
+def strategic_goal_choices() -> list[tuple[int, str]]:
+    """SD1 … SD3 by number: every plan (the demo plan too) has the same strategic goals."""
+    choices: dict[int, str] = {}
+    for number, title in StrategicGoal.objects.order_by("number", "plan__is_demo").values_list(
+        "number", "title"
+    ):
+        choices.setdefault(number, f"SD{number} {title}")
+    return list(choices.items())
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Zoeken"), method="filter_q")
-    strategic_goal = django_filters.NumberFilter(
-        label=_("Strategische doelstelling"), field_name="strategic_goal__number"
+    strategic_goal = django_filters.ChoiceFilter(
+        label=_("Strategische doelstelling"),
+        field_name="strategic_goal__number",
+        choices=strategic_goal_choices,
+        empty_label=_("Alle doelstellingen"),
     )
     minister = django_filters.ModelChoiceFilter(
         label=_("Minister (trekkend of meewerkend)"),

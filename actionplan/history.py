@@ -11,17 +11,18 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.dispatch import receiver
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 from simple_history.utils import get_history_manager_for_model
+
+from actionplan.display import date_display, datetime_display, number_display, person_display
 
 
 class History(HistoricalRecords):
@@ -72,12 +73,6 @@ class TimelineEntry:
     subject: str = ""
 
 
-def number_display(value: Decimal) -> str:
-    """250.00 as 250, 12.50 as 12,5: the number as typed, not the column's scale."""
-    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return str(number_format(exact))
-
-
 def _empty(value: object) -> bool:
     # Not ``value in (None, "", False)``: a measured 0 equals False.
     return value is None or value is False or (isinstance(value, str | dict | list) and not value)
@@ -94,6 +89,10 @@ def _display(value: object, names: dict[Any, str], choices: dict[Any, str]) -> s
         return str(_("ja") if value else _("nee"))
     if isinstance(value, Decimal):
         return number_display(value)
+    if isinstance(value, datetime):
+        return datetime_display(value)
+    if isinstance(value, date):
+        return date_display(value)
     if isinstance(value, dict):
         return ", ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)
@@ -202,7 +201,7 @@ def _entry(
     user = record.history_user
     return TimelineEntry(
         date=record.history_date,
-        user=(user.get_full_name() or user.username) if user else str(_("systeem")),
+        user=person_display(user),
         kind=str(HISTORY_TYPE_LABELS.get(record.history_type, record.history_type)),
         reason=record.history_change_reason or "",
         changes=changes,

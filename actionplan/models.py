@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.display import person_display
 from actionplan.history import AdjustmentMark, History
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ class PortfolioHolder(models.Model):
 # --- Users -----------------------------------------------------------------------------
 
 
-class User(AbstractUser, DemoMixin):  # noqa: DJ008 (AbstractUser has __str__)
+class User(AbstractUser, DemoMixin):
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.READER)
     administrations = models.ManyToManyField(
         Administration,
@@ -283,11 +284,24 @@ class User(AbstractUser, DemoMixin):  # noqa: DJ008 (AbstractUser has __str__)
         related_name="members",
         help_text=_("Voor redacteurs: de administraties waarvoor ze fiches bijhouden."),
     )
+    language = models.CharField(
+        _("taal van de interface"),
+        max_length=8,
+        choices=[("nl", "Nederlands"), ("en", "English")],
+        default="nl",
+        help_text=_(
+            "Knoppen, menu's en meldingen; de inhoud van het plan blijft in het Nederlands."
+        ),
+    )
     history = History(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    def __str__(self) -> str:
+        # A person by their full name wherever a user is shown (history, admin, lists).
+        return person_display(self)
 
     @property
     def is_coordinator(self) -> bool:

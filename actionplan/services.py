@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from actionplan.display import date_display
 from actionplan.history import one_history_record
 from actionplan.models import (
     Action,
@@ -270,10 +271,10 @@ def holder_overlap_message(holder: PortfolioHolder, others: Iterable[PortfolioHo
 
 
 def _period(holder: PortfolioHolder) -> str:
-    start = holder.valid_from.strftime("%d/%m/%Y")
+    start = date_display(holder.valid_from)
     if holder.valid_to is None:
         return _("vanaf %(start)s") % {"start": start}
-    return f"{start} – {holder.valid_to.strftime('%d/%m/%Y')}"
+    return f"{start} – {date_display(holder.valid_to)}"
 
 
 def operational_goal_assign_code(goal: OperationalGoal) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from actionplan.display import datetime_display
 from actionplan.history import History
 from actionplan.models import Plan, StrategicGoal
 from fiches.models import FicheState
@@ -218,7 +219,7 @@ class EvaluationReport(models.Model):
             return gettext(
                 "De worker stopte tijdens het opmaken (geen teken van leven sinds "
                 "%(t)s). Start het rapport opnieuw."
-            ) % {"t": timezone.localtime(self.heartbeat_at).strftime("%d-%m-%Y %H:%M")}
+            ) % {"t": datetime_display(self.heartbeat_at)}
         return ""
 
     @property

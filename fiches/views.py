@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import selectors as plan_selectors
-from actionplan.history import number_display, timeline
+from actionplan.display import number_display, person_display
+from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
 from actionplan.selectors import plan_current
@@ -247,7 +248,7 @@ CHOICES = ("theirs", "mine", "edited")
 def _user_name(user: Any) -> str:
     if user is None:
         return str(_("iemand anders"))
-    return str(user.get_full_name() or user.username)
+    return person_display(user)
 
 
 def _key_label(page: selectors.FichePage, key: str) -> str:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
+from actionplan.display import number_display
+
 NUMBER_EXAMPLE = "1.234,5"
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -70,6 +72,12 @@ class NumberField(forms.DecimalField):
             return parse_number(str(value))
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        # A stored 287.00 is shown as the user typed it, 287, not as the column's 287,00.
+        if isinstance(value, Decimal):
+            return number_display(value)
+        return super().prepare_value(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan.display import date_display
 from actionplan.models import (
     Action,
     ActionStage,
@@ -160,7 +161,7 @@ def plan_version_approve(
     reason = _("goedgekeurd in planversie %(n)s (beslissing %(ref)s van %(date)s)") % {
         "n": version.number,
         "ref": reference,
-        "date": decision_date.strftime("%d-%m-%Y") if decision_date else "",
+        "date": date_display(decision_date),
     }
     for action in actions.filter(stage=ActionStage.ACCEPTED).select_related(
         "operational_goal__strategic_goal", "strategic_goal"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplan.charts import Bar, bar_chart, bars
+from actionplan.display import person_display
 from actionplan.models import Action, OperationalGoal, Plan, StrategicGoal
 from actionplan.selectors import actions_with_relations
 from consultation.selectors import EvaluationConsultation, evaluation_consultation
@@ -310,7 +311,7 @@ def report_content(report: EvaluationReport) -> ReportContent:
         year=year,
         years=[y for y in plan.years if y <= year],
         made_at=timezone.localtime(),
-        made_by=(report.requested_by.get_full_name() or report.requested_by.username)
+        made_by=person_display(report.requested_by)
         if report.requested_by
         else plan.coordinating_agency,
         narrative=narrative,
@@ -377,7 +378,7 @@ def _adjustments(
                 "kind": request.get_kind_display(),
                 "date": request.decided_at,
                 "reason": request.reason,
-                "user": (user.get_full_name() or user.username) if user else "",
+                "user": person_display(user) if user else "",
                 "version": request.version.number if request.version else None,
             }
         )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan.display import date_display
 from actionplan.models import Plan, User
 from evaluations.models import (
     EvaluationReport,
@@ -211,7 +212,7 @@ def _check_date(date: dt.date, previous: ReportRelease | None) -> None:
         raise ValidationError(
             {
                 "date": _("De datum ligt vóór de vorige stap (%(step)s op %(date)s).")
-                % {"step": previous.step_label, "date": previous.date.strftime("%d-%m-%Y")}
+                % {"step": previous.step_label, "date": date_display(previous.date)}
             }
         )
 
@@ -226,7 +227,7 @@ def _release(
     if step in done:
         raise ReleaseRefused(
             _("Dit rapport is al %(step)s op %(date)s. Een stap wordt nooit overschreven.")
-            % {"step": step.label, "date": done[step].date.strftime("%d-%m-%Y")}
+            % {"step": step.label, "date": date_display(done[step].date)}
         )
     previous = done.get(step.previous) if step.previous else None
     if step.previous and previous is None:

@@ -51,9 +51,9 @@ def test_overview_query_count_does_not_grow_with_actions(
     reader_client, plan, size, django_assert_num_queries
 ):
     demo_load(actions=size, seed=3)
-    # session, user, plan, 4 filter choice lists, strategic goals, operational goals,
+    # session, user, plan, 5 filter choice lists, strategic goals, operational goals,
     # counts per goal, actions (with leads), their forms of violence, their target groups
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = reader_client.get("/")
     assert response.context["action_count"] == size
 
@@ -65,7 +65,7 @@ def test_filtered_overview_query_count_does_not_grow(
     demo_load(actions=size, seed=3)
     form = ViolenceForm.objects.get(code="VGV")
     # as above, plus validating the chosen form of violence
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = reader_client.get("/", {"violence_form": form.pk})
     expected = Action.objects.filter(violence_forms=form).count()
     assert response.context["action_count"] == expected
@@ -78,9 +78,9 @@ def test_large_overview_lists_goals_and_loads_their_actions_on_demand(
 
     monkeypatch.setattr(selectors, "OVERVIEW_FULL_LIMIT", 5)
     demo_load(actions=40, seed=3)
-    # session, user, plan, 4 filter choice lists, strategic goals, operational goals,
+    # session, user, plan, 5 filter choice lists, strategic goals, operational goals,
     # counts per goal: no action rows at all
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = reader_client.get("/")
     assert response.context["action_count"] == 40
     assert "Acties tonen" in response.text

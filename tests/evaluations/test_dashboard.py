@@ -250,16 +250,16 @@ def test_dashboard_query_count_is_fixed(
     demo_load(actions=size, seed=4)
     demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
     url = reverse("dashboard:dashboard")
-    # session, user, plan, 4 filter choice lists, data version; then the figures: action
+    # session, user, plan, 5 filter choice lists, data version; then the figures: action
     # count, round, fiche totals, per administration, per minister, outstanding fiches,
     # progress per goal (with late and incomplete counts), 4 other progress groupings, late
     # (list), incomplete (list), strategic goals, 2 matrices (+2 row lists), overlap
     # candidates and their forms and groups (the demo always has overlap), indicator count,
     # indicator page, values of those indicators
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(33):
         cold = coordinator_client.get(url, {"year": 2026})
     # The same view again: the panels come from the cache, the figures are not computed.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         warm = coordinator_client.get(url, {"year": 2026})
     assert warm.context["panels"] == cold.context["panels"]
     assert cold.context["d"].actions_count == size
@@ -274,7 +274,7 @@ def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
     url = reverse("dashboard:dashboard")
     coordinator_client.get(url, {"year": 2026})
     # Anything the dashboard does not read leaves the key alone and stays out of its links.
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = coordinator_client.get(url, {"year": 2026, "utm": "nieuwsbrief"})
     assert "utm" not in response.text
     # A free-text search is computed each time: no cache entry per string typed.
@@ -365,9 +365,9 @@ def test_cached_panels_stay_while_an_editor_writes_a_draft(
         expected_version=fiche.version,
         data={"status_update": "Halfweg", "progress_status": "on_track"},
     )
-    # A draft shows in no panel: the cached panels are served (session, user, plan, 4
+    # A draft shows in no panel: the cached panels are served (session, user, plan, 5
     # filter choice lists, data version).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         coordinator_client.get(url, {"year": 2026})
     # Submitting it is a step in the workflow: the round's figures change.
     services.fiche_submit(fiche=Fiche.objects.get(pk=fiche.pk), user=editor_a)

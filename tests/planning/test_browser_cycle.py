@@ -206,7 +206,7 @@ def test_editor_and_ajh_draft_approve_and_adjust_an_action(
     ajh.get_by_role("button", name="Goedkeuring registreren", exact=True).click()
     expect(message(ajh)).to_contain_text("De goedkeuring van versie 1 is geregistreerd.")
     expect(ajh.get_by_role("heading", level=1)).to_contain_text("goedgekeurd")
-    expect(ajh.get_by_text(f"12 juni 2026 · {REFERENCE}")).to_be_visible()
+    expect(ajh.get_by_text(f"12 jun. 2026 · {REFERENCE}")).to_be_visible()
     version_1 = PlanVersion.objects.get(number=1)
     sha = ajh.locator("code.sha")
     expect(sha).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
