@@ -137,7 +137,7 @@ def test_fiche_goes_from_editor_to_coordinator_and_back_until_approved(
     login(page, live_server, "coord", PASSWORD)
     open_from_review_queue(page, fiche)
     expect(page.locator(".facts")).to_contain_text(first_text)
-    page.get_by_label("Reden om terug te sturen (verplicht)", exact=True).fill(reason)
+    page.get_by_label("Reden om terug te sturen", exact=True).fill(reason)
     page.get_by_role("button", name="Terugsturen", exact=True).click()
     expect_message(page, "De fiche is teruggestuurd naar de administratie.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Te beoordelen")
