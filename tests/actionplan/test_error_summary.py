@@ -55,6 +55,7 @@ def test_after_a_failed_save_the_summary_takes_focus_and_leads_to_the_field(
     expect(summary).to_contain_text("Onderwerp: Dit veld is vereist.")
     first = summary.get_by_role("link").first
     target = first.get_attribute("href")
+    assert target is not None
     first.click()
     assert page.evaluate("document.activeElement.id") == target.removeprefix("#")
     assert describe_violations(axe_violations(page)) == ""

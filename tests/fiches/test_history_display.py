@@ -22,6 +22,7 @@ def test_the_fiche_history_shows_brussels_time_and_full_names(client, editor_a, 
 
     assert "+00:00" not in page.text
     submitted = Fiche.objects.get(pk=fiche.pk).submitted_at
+    assert submitted is not None
     local = submitted.astimezone(ZoneInfo("Europe/Brussels"))
     assert f"om {local:%H:%M}" in page.text
     assert editor_a.get_full_name() in page.text
