@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,10 @@ class ActionplanConfig(AppConfig):
         from actionplan.celery import ensure_filesystem_queue
 
         ensure_filesystem_queue()
+
+
+class ProductAdminConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the product's admin site (actionplan/admin_site.py)."""
+
+    default = False  # named in INSTALLED_APPS; ActionplanConfig stays this module's default
+    default_site = "actionplan.admin_site.ProductAdminSite"

@@ -72,7 +72,7 @@ DEFAULT_FROM_EMAIL: str = env_str("DEFAULT_FROM_EMAIL", "actieplanmonitor@localh
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "actionplan.apps.ProductAdminConfig",  # django.contrib.admin with the product's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
