@@ -197,6 +197,15 @@ class EvaluationReport(models.Model):
         return f"{self.get_kind_display()} {self.year} ({self.get_status_display()})"
 
     @property
+    def is_preview(self) -> bool:
+        """An evaluation requested before its reference year began (the interim evaluation
+        of 2027 asked for in 2026): its figures cannot be complete, and it says so."""
+        return (
+            self.kind in (ReportKind.INTERIM, ReportKind.FINAL)
+            and timezone.localtime(self.requested_at).year < self.year
+        )
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 

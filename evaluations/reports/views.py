@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import StrategicGoal
 from actionplan.selectors import plan_current
-from evaluations.models import EvaluationReport, Narrative, ReleaseStep, ReportKind, ReportStatus
+from evaluations.models import EvaluationReport, ReleaseStep, ReportKind, ReportStatus
 from evaluations.reports import narratives, selectors, services
 from evaluations.reports.forms import GUIDANCE, NarrativeForm, ReleaseForm, ReportRequestForm
 from fiches.models import Fiche
@@ -47,11 +47,19 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 _("%(report)s is aangevraagd; het wordt nu opgemaakt.")
                 % {"report": report.get_kind_display().capitalize()},
             )
+            if report.is_preview:
+                messages.info(
+                    request,
+                    _(
+                        "Het referentiejaar %(year)s is nog niet begonnen: het rapport is een "
+                        "voorbeeld en zegt dat op de eerste bladzijde."
+                    )
+                    % {"year": report.year},
+                )
             return redirect("reports:reports")
     page = Paginator(selectors.evaluation_reports(request.user), 25).get_page(
         request.GET.get("page")
     )
-    narratives = Narrative.objects.filter(plan=plan).select_related("updated_by")
     return render(
         request,
         "evaluations/reports.html",
@@ -59,7 +67,9 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "plan": plan,
             "form": form,
             "page": page,
-            "narratives": narratives,
+            "narratives": narratives.narrative_statuses(plan)
+            if request.user.is_coordinator
+            else [],
             "kinds": [(k, v) for k, v in ReportKind.choices if k != ReportKind.FICHE],
         },
         status=422 if request.method == "POST" else 200,
