@@ -3,10 +3,14 @@ queries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from axes.models import AccessAttempt
+from django.db.models import Case, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, When
 from django.http import Http404
+from django.utils import timezone
+from knox.models import AuthToken
 
 from actionplan.models import (
     Action,
@@ -159,3 +163,28 @@ def action_detail(pk: int, user: User) -> Action:
         ).get(pk=pk)
     except Action.DoesNotExist as exc:
         raise Http404("Actie niet gevonden") from exc
+
+
+# --- Logins ------------------------------------------------------------------------------
+
+
+def tokens_active(user: User) -> QuerySet[AuthToken]:
+    """The API tokens of ``user`` that still open the API, newest first (no key: knox keeps
+    only a hash of it)."""
+    return (
+        AuthToken.objects.filter(user=user)
+        .filter(Q(expiry__gt=timezone.now()) | Q(expiry__isnull=True))
+        .only("digest", "created", "expiry", "user_id")
+        .order_by("-created")
+    )
+
+
+def lockout_ends(
+    *, username: str | None, ip_address: str | None, cool_off: dt.timedelta
+) -> dt.datetime:
+    """When the lockout of this user name at this address lifts: ``cool_off`` after its last
+    counted failure (a failure while locked is not counted)."""
+    last = AccessAttempt.objects.filter(username=username, ip_address=ip_address).aggregate(
+        last=Max("attempt_time")
+    )["last"]
+    return (last or timezone.now()) + cool_off

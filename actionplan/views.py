@@ -1,15 +1,19 @@
-"""Pages of the plan structure: the overview tree and the action page with its history."""
+"""Pages of the plan structure: the overview tree and the action page with its history;
+and a user's own API tokens."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from actionplan import selectors
+from actionplan import selectors, services
 from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
@@ -79,6 +83,42 @@ def action_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "entries": timeline(action, exclude=("id", "version")),
         },
     )
+
+
+@require_GET
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens that still work: when made, until when (no key)."""
+    return render(
+        request,
+        "actionplan/tokens.html",
+        {"tokens": list(selectors.tokens_active(request.user)), "hours": settings.API_TOKEN_HOURS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: AuthenticatedHttpRequest, digest: str) -> HttpResponse:
+    """Asks first (GET), revokes on POST. Another user's token is not found (404)."""
+    token = get_object_or_404(selectors.tokens_active(request.user), digest=digest)
+    if request.method == "POST":
+        services.token_revoke(user=request.user, digest=token.digest)
+        messages.success(
+            request, _("De API-sleutel is ingetrokken. Wie ze nog gebruikt, krijgt geen toegang.")
+        )
+        return redirect("actionplan:tokens")
+    return render(request, "actionplan/token_revoke.html", {"token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def tokens_revoke_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        count = services.token_revoke_all(user=request.user)
+        messages.success(
+            request,
+            _("Al je API-sleutels zijn ingetrokken (%(count)s).") % {"count": count},
+        )
+        return redirect("actionplan:tokens")
+    count = selectors.tokens_active(request.user).count()
+    return render(request, "actionplan/token_revoke.html", {"token": None, "count": count})
 
 
 @login_not_required

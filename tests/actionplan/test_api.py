@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from knox.models import AuthToken
 
 from actionplan.demo import demo_load
-from actionplan.models import Action, ViolenceForm
+from actionplan.models import ViolenceForm
 from tests.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,8 @@ def test_token_endpoint_gives_a_token_that_opens_the_api(client, plan, reader):
     )
     assert response.status_code == 200
     token = response.json()["token"]
+    # Valid eight hours from now (the clock stands at 10:00 in Brussels).
+    assert response.json()["expiry"].startswith("2026-06-15T18:00:")
     listing = client.get("/api/v1/strategic-goals/", headers={"Authorization": f"Token {token}"})
     assert listing.status_code == 200
     assert [g["number"] for g in listing.json()["results"]] == [1, 2, 3]
@@ -38,7 +41,8 @@ def test_token_endpoint_gives_a_token_that_opens_the_api(client, plan, reader):
 def test_token_endpoint_refuses_a_wrong_password(client, reader):
     response = client.post("/api/v1/auth/token/", {"username": "reader", "password": "nope"})
     assert response.status_code == 400
-    assert Action.objects.count() == 0
+    assert response.json() == {"non_field_errors": ["Gebruikersnaam of wachtwoord klopt niet."]}
+    assert not AuthToken.objects.exists()
 
 
 def test_api_is_read_only_for_readers(reader_client, plan):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.http import FileResponse
 from django.utils import timezone
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus
@@ -155,10 +156,9 @@ def test_anonymous_callers_get_401(plan):
 
 def test_a_token_holder_follows_a_report(plan, coordinator):
     """The way a script uses the API: a token, then the Location it was given."""
-    from rest_framework.authtoken.models import Token
-
+    _token, key = AuthToken.objects.create(user=coordinator)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=coordinator).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     created = client.post("/api/v1/reports/", {"kind": "final", "year": 2029}, format="json")
     followed = client.get(created["Location"])
