@@ -266,7 +266,7 @@ def test_token_page_lists_the_users_own_active_tokens_without_their_key(
     assert old.digest not in response.text
     assert theirs.digest not in response.text
     assert my_key not in response.text and my_key[:8] not in response.text
-    assert "15 juni 2026 18:00" in response.text  # expires
+    assert "15 jun. 2026 om 18:00" in response.text  # expires
 
 
 def test_revoking_a_token_asks_first_then_revokes_it(plan, reader_client, reader):
