@@ -10,17 +10,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionplan import selectors
+from actionplan.api_errors import request_error
 from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Action, OperationalGoal
+from actionplan.params import InvalidQuery, QueryParams
 
 
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = selectors.plan_current(request.GET.get("plan"))
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(ActionFilter(request.GET or None, queryset=Action.objects.all()))
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
     tree, listed = selectors.plan_tree(plan, actions)
     context = {
@@ -44,7 +48,11 @@ def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The (filtered) actions of one operational goal: loaded when the goal is opened on a
     large overview, or as a page of its own without JavaScript."""
     goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(
+        ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    )
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.in_plan()
     context = {
         "goal": goal,
@@ -97,3 +105,18 @@ def _database_reachable() -> bool:
             return cursor.fetchone() == (1,)
     except Exception:
         return False
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's 400 (``handler400``): the messages of ``InvalidQuery`` per parameter, a
+    Dutch message for a body Django refuses; JSON under /api/, where a client parses it."""
+    status, message = request_error(exception) or (400, "")
+    errors = exception.errors if isinstance(exception, InvalidQuery) else {}
+    if request.path.startswith("/api/"):
+        detail: dict[str, object] = dict(errors) if errors else {"detail": message}
+        return JsonResponse(detail, status=status if not errors else 400)
+    kept = request.GET.copy()
+    for name in errors:
+        kept.pop(name, None)
+    context = {"errors": errors, "message": message, "retry": kept.urlencode()}
+    return render(request, "400.html", context, status=400)
