@@ -22,6 +22,7 @@ from actionplan import selectors as plan_selectors
 from actionplan.history import number_display, timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
+from actionplan.params import QueryParams
 from actionplan.selectors import plan_current
 from fiches import selectors, services
 from fiches.checks import indicator_value_key
@@ -66,10 +67,14 @@ def action_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    if state not in FicheState.values:
-        state = ""
-    numbers = {name: _int_param(request, name) for name in ("year", "administration", "minister")}
+    params = QueryParams(request.GET)
+    state = params.choice("state", FicheState.values)
+    numbers = {
+        "year": params.year(),
+        "administration": params.integer("administration"),
+        "minister": params.integer("minister"),
+    }
+    params.check()
     fiches = selectors.my_fiches(request.user, state=state, **numbers)
     page = _paginate(request, fiches)
     export_query = QueryDict(mutable=True)
@@ -93,13 +98,6 @@ def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def _int_param(request: AuthenticatedHttpRequest, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
 
 
 @require_GET

@@ -35,6 +35,7 @@ from actionplan.services import (
     action_save,
     operational_goal_save,
 )
+from actionplan.texts import check_text
 
 # What a proposal says; the rest (code, number, stage, plan) follows from the steps.
 PROPOSAL_FIELDS = (
@@ -126,7 +127,7 @@ def _require_reason(reason: str, message: str) -> str:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": message})
-    return reason
+    return check_text("reason", reason)
 
 
 def _locked(action: Action) -> Action:
