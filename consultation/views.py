@@ -102,13 +102,11 @@ def _meeting_form_page(
 @require_GET
 def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", "")
-    meetings = selectors.consultation_list(
-        request.user,
-        kind=kind if kind in ConsultationKind.values else "",
-        state=state if state in ConsultationState.values else "",
-    )
+    params = QueryParams(request.GET)
+    kind = params.choice("kind", ConsultationKind.values)
+    state = params.choice("state", ConsultationState.values)
+    params.check()
+    meetings = selectors.consultation_list(request.user, kind=kind, state=state)
     return render(
         request,
         "consultation/list.html",

@@ -139,3 +139,17 @@ def test_overview_refuses_an_unknown_stage_with_a_dutch_page(reader_client, plan
     assert response.status_code == 400
     assert "Ongeldige vraag" in response.text
     assert "bogus is geen beschikbare keuze" in response.text
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "message"),
+    [
+        ("/overleg/", {"kind": "bogus"}, "Onbekende waarde ‘bogus’; kies uit:"),
+        ("/wijzigingsverzoeken/", {"state": "bogus"}, "Onbekende waarde ‘bogus’; kies uit:"),
+        ("/inbreng/", {"year": "abc"}, "Geef een jaartal van 2000 tot 2100, niet ‘abc’."),
+    ],
+)
+def test_list_pages_refuse_unknown_filter_values(coordinator_client, plan, url, params, message):
+    response = coordinator_client.get(url, params)
+    assert response.status_code == 400
+    assert message in response.text

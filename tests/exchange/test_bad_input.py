@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from actionplan.columns import HEADER as ACTION_HEADER
-from actionplan.models import Action
+from actionplan.models import Action, OperationalGoal
 from fiches import services as fiche_services
 from indicators.columns import HEADER as VALUE_HEADER
 from indicators.models import IndicatorValue
 from indicators.services import indicator_save
 from tests.exchange.test_exchange import to_csv, to_xlsx, upload
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, OperationalGoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +58,18 @@ def value_row(indicator, value: object = 12, **cells: object) -> list[object]:
     return [row[name] for name in VALUE_HEADER]
 
 
-def action_row(**cells: str) -> list[str]:
+@pytest.fixture
+def goal(plan) -> OperationalGoal:
+    return OperationalGoalFactory()
+
+
+def action_file(goal: OperationalGoal, **cells: str) -> bytes:
+    """A CSV with one new action under ``goal``: a spreadsheet cell cannot even hold a
+    control character."""
     row = dict.fromkeys(ACTION_HEADER, "")
-    row |= {"Code": "1.1.90", "Titel": "Nieuwe actie", "Startjaar": "2026", "Eindjaar": "2027"}
-    row |= cells
-    return [row[name] for name in ACTION_HEADER]
+    row |= {"Code": f"{goal.code}.90", "Titel": "Nieuwe actie"}
+    row |= {"Startjaar": "2026", "Eindjaar": "2027", **cells}
+    return to_csv([ACTION_HEADER, [row[name] for name in ACTION_HEADER]])
 
 
 def values_snapshot() -> list[tuple]:
@@ -187,27 +194,28 @@ BAD_ACTION_ROWS = {
 
 
 @pytest.mark.parametrize("case", BAD_ACTION_ROWS)
-def test_action_import_lists_the_model_refusals_in_the_dry_run(coordinator_client, plan, case):
+def test_action_import_lists_the_model_refusals_in_the_dry_run(coordinator_client, goal, case):
     cells, column = BAD_ACTION_ROWS[case]
-    content = xlsx(ACTION_HEADER, action_row(**cells))
-    dry = upload(coordinator_client, "actions", "a.xlsx", content)
-    applied = upload(coordinator_client, "actions", "a.xlsx", content, dry_run=False)
+    content = action_file(goal, **cells)
+    dry = upload(coordinator_client, "actions", "a.csv", content)
+    applied = upload(coordinator_client, "actions", "a.csv", content, dry_run=False)
     assert dry.status_code == applied.status_code == 400
     assert [(row, col) for row, col, _m in errors_of(dry)] == [(2, column)]
     assert errors_of(applied) == errors_of(dry)
-    assert not Action.objects.filter(code="1.1.90").exists()
+    assert not Action.objects.filter(code=f"{goal.code}.90").exists()
 
 
 def test_a_changed_action_is_checked_in_the_dry_run_as_the_service_checks_it(
-    coordinator_client, plan
+    coordinator_client, goal
 ):
-    upload(coordinator_client, "actions", "a.xlsx", xlsx(ACTION_HEADER, action_row()), False)
-    action = Action.objects.get(code="1.1.90")
-    content = xlsx(ACTION_HEADER, action_row(Omschrijving="Nieuw\u2066"))
-    dry = upload(coordinator_client, "actions", "a.xlsx", content)
+    created = upload(coordinator_client, "actions", "a.csv", action_file(goal), dry_run=False)
+    assert created.status_code == 200, created.json()
+    action = Action.objects.get(code=f"{goal.code}.90")
+    content = action_file(goal, Omschrijving="Nieuw\u2066")
+    dry = upload(coordinator_client, "actions", "a.csv", content)
     assert [(row, col) for row, col, _m in errors_of(dry)] == [(2, "Omschrijving")]
     assert dry.json()["updated"] == 0
-    applied = upload(coordinator_client, "actions", "a.xlsx", content, dry_run=False)
+    applied = upload(coordinator_client, "actions", "a.csv", content, dry_run=False)
     assert errors_of(applied) == errors_of(dry)
     action.refresh_from_db()
     assert action.description == ""
