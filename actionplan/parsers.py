@@ -1,8 +1,9 @@
-"""The API's JSON parser: a body nested deeper than any resource needs is refused with 400.
+"""The API's parsers. JSON: a body nested deeper than any resource needs is refused with 400.
 
 Python's JSON decoder recurses once per level: ten thousand ``[`` ran it into a
 ``RecursionError``, a 500. The depth is counted before decoding, over the brackets outside
-strings, so a deep body never reaches the decoder. Errors are Dutch and name no internals.
+strings, so a deep body never reaches the decoder. Form and multipart bodies are DRF's,
+with Dutch refusals. Errors name no internals.
 """
 
 from __future__ import annotations
@@ -70,3 +71,36 @@ class JSONParser(parsers.JSONParser):
         except ValueError as exc:
             # NaN, Infinity, or an integer of thousands of digits.
             raise ParseError(_("Ongeldige JSON: geen geldig getal.")) from exc
+
+
+class FormParser(parsers.FormParser):
+    """DRF's form parser, refusing an unknown character set in Dutch."""
+
+    def parse(
+        self,
+        stream: IO[bytes],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            raise ParseError(_("Deze tekenset wordt niet ondersteund.")) from exc
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    """DRF's multipart parser, refusing a malformed body in Dutch (DRF passes Django's
+    English parser error on)."""
+
+    def parse(
+        self,
+        stream: IO[bytes],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            raise ParseError(
+                _("Het formulier kan niet gelezen worden: ongeldige multipart-inhoud of tekenset.")
+            ) from exc

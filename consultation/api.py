@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import QueryDict
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -26,7 +25,7 @@ from actionplan.models import (
     StrategicGoal,
     ViolenceForm,
 )
-from actionplan.parsers import JSONParser
+from actionplan.parsers import FormParser, JSONParser, MultiPartParser
 from actionplan.selectors import plan_current
 from consultation import selectors, services
 from consultation.models import (

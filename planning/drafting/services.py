@@ -148,6 +148,8 @@ def _write(
 ) -> Action:
     """Validate and save the proposal and its tags as one history record, one version on
     (``action_save``, which also holds the rule that a lead is never a co-lead)."""
+    # The reason becomes the history record's: held to the rule of every text.
+    check_text("reason", reason)
     action._history_user = user  # type: ignore[attr-defined]
     return action_save(action=action, m2m=m2m, reason=reason)
 

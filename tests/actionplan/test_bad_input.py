@@ -78,6 +78,29 @@ def test_too_many_form_fields_is_400_in_json(coordinator_client, plan, settings)
     assert response.json() == {"detail": "Het verzoek bevat te veel velden: hoogstens 10."}
 
 
+def test_a_malformed_multipart_body_is_400_in_dutch(coordinator_client, plan):
+    response = coordinator_client.generic(
+        "POST",
+        "/api/v1/imports/actions/",
+        b"--x\r\nkapot",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Het formulier kan niet gelezen worden: ongeldige multipart-inhoud of tekenset."
+    }
+
+
+def test_a_form_body_in_an_unknown_character_set_is_400_in_dutch(coordinator_client, plan):
+    response = coordinator_client.post(
+        "/api/v1/reports/",
+        "kind=interim",
+        content_type="application/x-www-form-urlencoded; charset=bz2_codec",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Deze tekenset wordt niet ondersteund."}
+
+
 # --- Text --------------------------------------------------------------------------------
 
 
