@@ -5,7 +5,7 @@ parameter in Dutch), never silently replaced by a default: ``/dashboard/?year=ab
 showed the current year as if that had been asked. Parameters a page does not know stay
 ignored; only the values of the ones it reads are checked.
 
-Pages answer ``InvalidQuery`` with the 400 page (``actionplan.views.bad_request``), the API
+Pages answer ``InvalidQuery`` with the 400 page (``actionplan.bad_request``), the API
 with ``{"year": ["..."]}`` (``actionplan.api_errors``).
 """
 

@@ -23,7 +23,7 @@ from planning.api import register as register_planning
 from planning.drafting.api import ProposalViewSet
 
 # Query parameters and bodies that cannot be honoured: a Dutch 400 (JSON under /api/).
-handler400 = "actionplan.views.bad_request"
+handler400 = "actionplan.bad_request.bad_request"
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)

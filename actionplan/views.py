@@ -10,13 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionplan import selectors
-from actionplan.api_errors import request_error
 from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Action, OperationalGoal
-from actionplan.params import InvalidQuery, QueryParams
+from actionplan.params import QueryParams
 
 
 @require_GET
@@ -105,18 +104,3 @@ def _database_reachable() -> bool:
             return cursor.fetchone() == (1,)
     except Exception:
         return False
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The project's 400 (``handler400``): the messages of ``InvalidQuery`` per parameter, a
-    Dutch message for a body Django refuses; JSON under /api/, where a client parses it."""
-    status, message = request_error(exception) or (400, "")
-    errors = exception.errors if isinstance(exception, InvalidQuery) else {}
-    if request.path.startswith("/api/"):
-        detail: dict[str, object] = dict(errors) if errors else {"detail": message}
-        return JsonResponse(detail, status=status if not errors else 400)
-    kept = request.GET.copy()
-    for name in errors:
-        kept.pop(name, None)
-    context = {"errors": errors, "message": message, "retry": kept.urlencode()}
-    return render(request, "400.html", context, status=400)

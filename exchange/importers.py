@@ -434,7 +434,7 @@ def actions_import(
                     "fields": [LABEL[name] for name in fields],
                 }
             )
-        parsed.append((row, target if action is None else action, action is None))
+        parsed.append((row, target, action is None))
         if on_progress and index % 500 == 0:
             on_progress(int(40 * index / max(len(table.rows), 1)))
     if result.errors or dry_run:
