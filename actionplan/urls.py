@@ -21,6 +21,9 @@ from indicators.api import register as register_indicators
 from planning.api import register as register_planning
 from planning.drafting.api import ProposalViewSet
 
+# Query parameters and bodies that cannot be honoured: a Dutch 400 (JSON under /api/).
+handler400 = "actionplan.bad_request.bad_request"
+
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)
 router.register("strategic-goals", api.StrategicGoalViewSet)

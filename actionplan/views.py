@@ -19,12 +19,15 @@ from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Action, OperationalGoal
+from actionplan.params import QueryParams
 
 
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = selectors.plan_current(request.GET.get("plan"))
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(ActionFilter(request.GET or None, queryset=Action.objects.all()))
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
     tree, listed = selectors.plan_tree(plan, actions)
     context = {
@@ -48,7 +51,11 @@ def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The (filtered) actions of one operational goal: loaded when the goal is opened on a
     large overview, or as a page of its own without JavaScript."""
     goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(
+        ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    )
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.in_plan()
     context = {
         "goal": goal,

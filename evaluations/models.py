@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplan.display import datetime_display
 from actionplan.history import History
 from actionplan.models import Plan, StrategicGoal
+from actionplan.texts import LINE, PROSE
 from fiches.models import FicheState
 
 
@@ -32,10 +33,15 @@ class Narrative(models.Model):
     )
     kind = models.CharField(_("soort"), max_length=10, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("referentiejaar"))
-    summary = models.TextField(_("samenvatting"), blank=True)
-    recommendations = models.TextField(_("aanbevelingen en bijsturing"), blank=True)
+    summary = models.TextField(_("samenvatting"), blank=True, validators=PROSE)
+    recommendations = models.TextField(
+        _("aanbevelingen en bijsturing"), blank=True, validators=PROSE
+    )
     impact_analysis = models.TextField(
-        _("impactanalyse"), blank=True, help_text=_("Alleen in de eindevaluatie.")
+        _("impactanalyse"),
+        blank=True,
+        help_text=_("Alleen in de eindevaluatie."),
+        validators=PROSE,
     )
     version = models.PositiveIntegerField(_("versie"), default=1)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
@@ -78,8 +84,8 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    text = models.TextField(_("bevindingen"), blank=True)
-    impact = models.TextField(_("impact"), blank=True)
+    text = models.TextField(_("bevindingen"), blank=True, validators=PROSE)
+    impact = models.TextField(_("impact"), blank=True, validators=PROSE)
     history = History()
 
     class Meta:
@@ -308,7 +314,7 @@ class ReportRelease(models.Model):
         related_name="next_release",
     )
     date = models.DateField(_("datum"))
-    reference = models.CharField(_("referentie"), max_length=200)
+    reference = models.CharField(_("referentie"), max_length=200, validators=LINE)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("geregistreerd door"),

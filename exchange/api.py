@@ -8,13 +8,13 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from actionplan.http import api_user
+from actionplan.parsers import FormParser, MultiPartParser
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind

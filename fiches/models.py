@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, Plan, action_plan_order
-from actionplan.texts import limited_text
+from actionplan.texts import PROSE, limited_text
 
 if TYPE_CHECKING:
     from actionplan.models import User
@@ -266,7 +266,9 @@ class Fiche(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     # The reason of the latest return or reopening, shown prominently to the editor.
-    review_reason = models.TextField(_("reden van terugsturen of heropenen"), blank=True)
+    review_reason = models.TextField(
+        _("reden van terugsturen of heropenen"), blank=True, validators=PROSE
+    )
     # Derived, kept by fiches.services.supersession_refresh on every workflow step: the
     # year of the action's next approved fiche, empty while this one is the latest. The
     # progress "as of a year" is then a plain join instead of a lookup per action.
@@ -374,7 +376,7 @@ class ReviewEvent(models.Model):
         Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="review_events"
     )
     kind = models.CharField(_("stap"), max_length=10, choices=ReviewKind.choices)
-    reason = models.TextField(_("reden"), blank=True)
+    reason = models.TextField(_("reden"), blank=True, validators=PROSE)
     # Empty for steps made by the system (demo data, imports).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from actionplan.display import date_display
 from actionplan.models import Action, Administration, Plan, User
+from actionplan.texts import check_text
 from fiches.checks import check_outliers, check_personal_data, indicator_value_key
 from fiches.merge import UNKNOWN, ValueState, three_way_merge, value_state
 from fiches.models import (
@@ -465,7 +466,8 @@ def _save_values(
             indicator=indicator, year=fiche.year
         )
         new = {
-            "value": None if item.no_data else item.value,
+            # A number sent with "no data" is refused by the model, not dropped.
+            "value": item.value,
             "no_data": item.no_data,
             "no_data_reason": item.no_data_reason.strip() if item.no_data else "",
             "assessment": item.assessment,
@@ -491,10 +493,9 @@ def _save_values(
 def _clean_breakdown(
     indicator: Indicator, breakdown: Mapping[str, Decimal | None] | None
 ) -> dict[str, str]:
-    if not breakdown or not indicator.disaggregation:
-        return {}
-    allowed = {key for key, _label in indicator.categories}
-    return {k: str(v) for k, v in breakdown.items() if k in allowed and v is not None}
+    """The parts given (an empty field is none); which parts the indicator knows is the
+    model's rule (``IndicatorValue.clean``), refused there rather than dropped here."""
+    return {k: str(v) for k, v in (breakdown or {}).items() if v is not None}
 
 
 @transaction.atomic
@@ -617,6 +618,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef een reden op.")})
+    check_text("reason", reason)
     return reason
 
 

@@ -23,6 +23,7 @@ from actionplan.display import date_display, number_display, person_display
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
+from actionplan.params import QueryParams
 from actionplan.selectors import plan_current
 from fiches import selectors, services
 from fiches.checks import indicator_value_key
@@ -67,10 +68,14 @@ def action_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    if state not in FicheState.values:
-        state = ""
-    numbers = {name: _int_param(request, name) for name in ("year", "administration", "minister")}
+    params = QueryParams(request.GET)
+    state = params.choice("state", FicheState.values)
+    numbers = {
+        "year": params.year(),
+        "administration": params.integer("administration"),
+        "minister": params.integer("minister"),
+    }
+    params.check()
     fiches = selectors.my_fiches(request.user, state=state, **numbers)
     page = _paginate(request, fiches)
     export_query = QueryDict(mutable=True)
@@ -94,13 +99,6 @@ def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def _int_param(request: AuthenticatedHttpRequest, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
 
 
 @require_GET
