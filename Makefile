@@ -44,8 +44,17 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# `make bench`: pages and report; `make bench SCENARIO=load`: users on a real gunicorn
+# (scripts/bench_load.py; options in BENCH_ARGS, e.g. BENCH_ARGS="--users 16 --duration 60").
+SCENARIO ?=
 bench: $(STAMP)
+ifeq ($(SCENARIO),load)
+	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)
+else ifeq ($(SCENARIO),)
 	$(BIN)/python scripts/bench.py
+else
+	$(error SCENARIO is empty (pages and report) or "load")
+endif
 
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=actieplanmonitor.example \
