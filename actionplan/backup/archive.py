@@ -76,6 +76,11 @@ def backup_create(
     before that row was committed, so it is in the archive."""
     if output.exists():
         raise BackupError(_("%(path)s bestaat al: kies een andere naam.") % {"path": output})
+    if output.resolve().is_relative_to(media_root.resolve()):
+        # It would take itself in, half written.
+        raise BackupError(
+            _("Schrijf de back-up buiten de mediamap %(root)s.") % {"root": media_root}
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     # Built next to its destination and renamed at the end: never half an archive.
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".backup-") as tmp:
@@ -247,16 +252,26 @@ def backup_restore(*, archive: Path, database: Database, media_root: Path) -> Re
 
         database.load(unpacked / DUMP, manifest)
         written = unchanged = 0
-        for entry in manifest["media"]:
-            target = media_root / entry["path"]
-            if target.exists():
-                unchanged += 1
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f".{target.name}.restoring")
-            shutil.copyfile(unpacked / MEDIA / entry["path"], partial)
-            os.replace(partial, target)
-            written += 1
+        try:
+            for entry in manifest["media"]:
+                target = media_root / entry["path"]
+                if target.exists():
+                    unchanged += 1
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                partial = target.with_name(f".{target.name}.restoring")
+                shutil.copyfile(unpacked / MEDIA / entry["path"], partial)
+                os.replace(partial, target)
+                written += 1
+        except OSError as exc:
+            raise BackupError(
+                _(
+                    "De database is hersteld, maar het schrijven van de mediabestanden in "
+                    "%(root)s mislukte na %(n)d bestanden: %(error)s. Maak plaats of pas de "
+                    "rechten aan en herstel opnieuw in een nieuwe, lege database."
+                )
+                % {"root": media_root, "n": written, "error": exc}
+            ) from exc
 
     counts = database.row_counts()
     expected: dict[str, int] = manifest["tables"]

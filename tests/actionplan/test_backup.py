@@ -268,3 +268,10 @@ def test_restore_refuses_another_database_vendor(archive, tmp_path):
         call_command("restore", str(archive), database_url=other, stdout=io.StringIO())
 
     assert not (tmp_path / "other.sqlite3").exists()
+
+
+def test_backup_refuses_to_write_into_the_media_folder(media):
+    with pytest.raises(CommandError, match="buiten de mediamap"):
+        call_command("backup", output=media / "backup.tar.gz", stdout=io.StringIO())
+
+    assert not media.exists() or not any(media.iterdir())
