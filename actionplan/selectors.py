@@ -7,7 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.lookups import In
 from django.http import Http404
 
 from actionplan.models import (
@@ -130,7 +131,12 @@ def action_related_values(
     """Per relation of ``ACTION_LIST_RELATIONS``, the related rows of each action (by id)
     as dicts of their columns, in the related model's own order as ``prefetch_related``
     gives them: one query per relation."""
-    related: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    related: dict[str, dict[int, list[dict[str, Any]]]] = {
+        relation: {} for relation in ACTION_LIST_RELATIONS
+    }
+    ids = list(action_ids)
+    if not ids:
+        return related
     for relation, columns in ACTION_LIST_RELATIONS.items():
         m2m = getattr(Action, relation).field
         source, target = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
@@ -139,7 +145,9 @@ def action_related_values(
             for name in m2m.related_model._meta.ordering
         ]
         rows = (
-            m2m.remote_field.through.objects.filter(**{f"{source}_id__in": action_ids})
+            # A lookup on the column itself: ``action_id__in`` would pass every id through
+            # the relation's normalisation, a third of this query's time.
+            m2m.remote_field.through.objects.filter(In(F(f"{source}_id"), ids))
             .order_by(*order, f"{target}_id")
             .values_list(f"{source}_id", *(f"{target}__{column}" for column in columns))
         )
