@@ -10,7 +10,7 @@ are collected and gunicorn starts as in docker-compose.yml (``actionplan.wsgi``,
 workers, access log), with DEBUG off. ``REDIS_URL`` passes through, as the compose file sets
 it: with it the dashboard's cache is shared by the workers, without it each worker has its
 own. Then ``--users`` users (8) work for ``--duration`` seconds (30), each on one endpoint,
-the users spread evenly over the four:
+the users spread evenly over the four (or over those of ``--endpoints``):
 
 - ``GET /dashboard/``: the coordinator, logged in through the login page (session);
 - ``GET /api/v1/actions/``: with a token from ``POST /api/v1/auth/token/``;
@@ -23,8 +23,9 @@ the users spread evenly over the four:
 Each user sends its next request when the previous one is answered (a closed loop, no
 think time). Printed per endpoint: requests, requests per second over the run, p50 and
 p95 of the response time, errors (a status other than the expected one, or no answer).
-The load average is printed before and after: other work on the machine shows in the
-figures, so compare runs made on a quiet machine.
+The load average is printed before and after, and the CPU time gunicorn used per request:
+other work on the machine makes the response times grow (waiting for a CPU), much less
+the CPU time per request. Compare response times of runs made on a quiet machine.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -68,6 +70,8 @@ API = "GET /api/v1/actions/"
 FICHE = "GET /fiches/<id>/"
 SAVE = "POST /fiches/<id>/"
 ENDPOINTS = (DASHBOARD, API, FICHE, SAVE)
+# ``--endpoints``: the short names of the endpoints to spread the users over.
+NAMES = {"dashboard": DASHBOARD, "api": API, "fiche": FICHE, "save": SAVE}
 STATIC_CACHE = ROOT / "var" / "bench-static"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -81,6 +85,12 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds")
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
     parser.add_argument("--actions", type=int, default=ACTIONS)
+    parser.add_argument(
+        "--endpoints",
+        default=",".join(NAMES),
+        help="the endpoints the users are spread over (default: all four), e.g. 'api' for "
+        "the API list alone",
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -89,6 +99,10 @@ def main() -> int:
         return 0
     if args.users < 1 or args.duration <= 0 or args.workers < 1:
         parser.error("--users, --duration and --workers must be positive")
+    chosen = [name.strip() for name in args.endpoints.split(",") if name.strip()]
+    if not chosen or any(name not in NAMES for name in chosen):
+        parser.error(f"--endpoints: a comma-separated choice of {', '.join(NAMES)}")
+    args.endpoints = [NAMES[name] for name in chosen]
 
     database_url = os.environ.get("DATABASE_URL", "")
     scheme = urlsplit(database_url).scheme if database_url else "sqlite"
@@ -155,13 +169,24 @@ def run(args: argparse.Namespace, engine: str, database_url: str, tmp: Path) -> 
     )
     try:
         wait_until_ready(server, port, tmp / "gunicorn.log")
+        endpoints: list[str] = args.endpoints
         users = [
-            User(index=i, endpoint=ENDPOINTS[i % len(ENDPOINTS)], fiche=fiches[i % len(fiches)])
+            User(index=i, endpoint=endpoints[i % len(endpoints)], fiche=fiches[i % len(fiches)])
             for i in range(args.users)
         ]
         load_before = os.getloadavg()[0]
-        window = run_users(users, port, password, args.duration)
+        # The server's CPU time from the start of the run (the log-ins before it hash
+        # passwords, which is not what is measured) to the last answer.
+        cpu: dict[str, float | None] = {}
+        window = run_users(
+            users,
+            port,
+            password,
+            args.duration,
+            on_start=lambda: cpu.update(before=cpu_seconds(server.pid)),
+        )
         load_after = os.getloadavg()[0]
+        cpu_before, cpu_after = cpu.get("before"), cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -173,7 +198,37 @@ def run(args: argparse.Namespace, engine: str, database_url: str, tmp: Path) -> 
         f"load average {load_before:.2f} before, {load_after:.2f} after "
         f"({os.cpu_count()} CPUs).\n"
     )
-    return print_table(users, window)
+    status = print_table(users, window)
+    if cpu_before is not None and cpu_after is not None:
+        # What the server itself spent: on a busy machine the response times grow with the
+        # wait for a CPU, the CPU time per request hardly.
+        used = cpu_after - cpu_before
+        requests = sum(len(u.samples) for u in users)
+        print(
+            f"\ngunicorn used {used:.1f} CPU-seconds in {window:.1f} s "
+            f"({used / window / (os.cpu_count() or 1):.0%} of the machine), "
+            f"{used * 1000 / max(requests, 1):.1f} ms of CPU per request."
+        )
+    return status
+
+
+def cpu_seconds(master: int) -> float | None:
+    """User and system CPU time of gunicorn's master and workers, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        # After the name: state, ppid, ..., utime and stime (fields 14 and 15 of stat).
+        if int(entry) == master or int(fields[1]) == master:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def collect_static(env: dict[str, str], static_root: Path, fingerprint: str) -> str:
@@ -345,14 +400,23 @@ class FormFields(HTMLParser):
             self._text.append(data)
 
 
-def run_users(users: list[User], port: int, password: str, duration: float) -> float:
+def run_users(
+    users: list[User],
+    port: int,
+    password: str,
+    duration: float,
+    on_start: Callable[[], None] = lambda: None,
+) -> float:
     """Log every user in, start them together, stop them after ``duration``; the seconds
     from the start to the last answer."""
     clock: dict[str, float] = {}
-    # The clock starts once every user is logged in, before any of them goes on.
-    ready = threading.Barrier(
-        len(users) + 1, action=lambda: clock.update(start=time.perf_counter())
-    )
+
+    def start() -> None:
+        # Once every user is logged in, before any of them goes on.
+        on_start()
+        clock["start"] = time.perf_counter()
+
+    ready = threading.Barrier(len(users) + 1, action=start)
 
     def work(user: User) -> None:
         client = Client(port)
@@ -434,13 +498,14 @@ def fail(user: User, endpoint: str, ms: float, reason: str) -> None:
 
 def print_table(users: list[User], window: float) -> int:
     width = max(len(e) for e in ENDPOINTS)
+    shown = [e for e in ENDPOINTS if any(x == e for u in users for x, _ms, _ok in u.samples)]
     print(
         f"{'endpoint':<{width}}  {'users':>5}  {'requests':>8}  {'req/s':>7}  {'p50 ms':>7}  "
         f"{'p95 ms':>7}  {'errors':>6}"
     )
     print("-" * (width + 2 + 5 + 2 + 8 + 2 + 7 + 2 + 7 + 2 + 7 + 2 + 6))
     total_errors = 0
-    for endpoint in ENDPOINTS:
+    for endpoint in shown:
         samples = [(ms, ok) for u in users for e, ms, ok in u.samples if e == endpoint]
         times = [ms for ms, ok in samples if ok]
         errors = sum(1 for _ms, ok in samples if not ok)
