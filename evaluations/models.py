@@ -104,8 +104,9 @@ class ReportStatus(models.TextChoices):
 
 
 def stale_after() -> dt.timedelta:
-    """A running report without a sign of life for longer than the hard limit is dead."""
-    return dt.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+    """A running report without a sign of life for this long is dead: its build writes one
+    every fifth of it (``evaluations.reports.build``)."""
+    return dt.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT)
 
 
 def queue_timeout() -> dt.timedelta:
@@ -175,7 +176,11 @@ class EvaluationReport(models.Model):
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # Each time the report is queued (asked for, retried) is an attempt; a job carries its
+    # number and builds only while it is the report's current one.
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # A report whose worker died is queued again once by itself (reports_mark_stale).
+    auto_retried = models.BooleanField(_("automatisch opnieuw gestart"), default=False)
     history = History(excluded_fields=["heartbeat_at", "progress", "step"])
 
     objects = ReportQuerySet.as_manager()
