@@ -112,6 +112,7 @@ def fiche_pdf_request(*, fiche: Fiche, user: User) -> EvaluationReport:
 def _queue_again(report: EvaluationReport, reason: str) -> None:
     """A failed report queued as a new attempt (the caller holds the row's lock)."""
     report.status = ReportStatus.QUEUED
+    report.queued_at = timezone.now()
     report.attempts += 1
     report.error = ""
     report.progress = 0

@@ -172,7 +172,7 @@ def test_a_token_holder_follows_a_report(plan, coordinator):
 def test_a_report_whose_worker_died_reads_as_failed_without_a_write(plan, reader, settings) -> None:
     report = queued(plan)
     EvaluationReport.objects.filter(pk=report.pk).update(
-        requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
+        queued_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
     )
 
     listed = api(reader).get("/api/v1/reports/").json()["results"][0]

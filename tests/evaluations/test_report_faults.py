@@ -158,6 +158,24 @@ def test_a_fiche_pdf_without_a_broker_shows_why_with_503_and_the_way_back(
 
 
 @pytest.mark.django_db
+def test_a_report_retried_long_after_it_was_asked_for_waits_its_own_queue_timeout(
+    plan, coordinator, settings, time_machine, published_jobs
+):
+    report = queued(plan, coordinator)
+    services.report_fail(report, "Het opmaken mislukte: de renderer crashte")
+    time_machine.move_to(
+        timezone.now() + dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 3600)
+    )
+
+    services.report_retry(report=report, user=coordinator)
+
+    assert mark_stale_reports() == 0  # not "no worker picked it up within 60 minutes"
+    report.refresh_from_db()
+    assert (report.status, report.shown_status) == (ReportStatus.QUEUED, ReportStatus.QUEUED)
+    assert published_jobs() == [(BUILD, [report.pk, 2])]
+
+
+@pytest.mark.django_db
 def test_a_job_of_an_earlier_attempt_delivered_again_builds_nothing(plan, coordinator):
     report = queued(plan, coordinator)
     services.report_fail(report, "Het opmaken mislukte: de renderer crashte")

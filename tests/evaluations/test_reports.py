@@ -516,6 +516,7 @@ def test_a_report_whose_worker_died_is_failed_and_queued_again_once(
 
     assert response.status_code == 200
     assert "De worker stopte tijdens het opmaken" in response.text
+    assert "Het rapport wordt automatisch opnieuw gestart." in response.text
     dead.refresh_from_db()
     assert dead.status == ReportStatus.RUNNING  # reading the list writes nothing
 
@@ -544,7 +545,7 @@ def test_a_report_whose_worker_died_is_failed_and_queued_again_once(
     dead.refresh_from_db()
     assert (dead.status, dead.attempts) == (ReportStatus.FAILED, 2)
     assert dead.error.startswith("De worker stopte tijdens het opmaken")
-    assert dead.error.endswith("Start het rapport opnieuw.")
+    assert dead.error.endswith("ook na een automatische nieuwe start. Start het rapport opnieuw.")
     assert dead.finished_at is not None
     assert published_jobs() == []
     assert "Opnieuw proberen" in client.get("/reports/").text
@@ -562,7 +563,7 @@ def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, setting
         for _ in range(2)
     )
     EvaluationReport.objects.filter(pk=waiting.pk).update(
-        requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
+        queued_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
     )
     client.force_login(UserFactory(role=Role.READER))
     response = client.get("/reports/")
