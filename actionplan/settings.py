@@ -34,6 +34,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if not value:
@@ -358,11 +363,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REPORT_SOFT_TIME_LIMIT: int = env_int("REPORT_SOFT_TIME_LIMIT", 540)
 REPORT_TIME_LIMIT: int = env_int("REPORT_TIME_LIMIT", 600)
 REPORT_QUEUE_TIMEOUT: int = env_int("REPORT_QUEUE_TIMEOUT", 3600)
+# A running report writes a sign of life every REPORT_HEARTBEAT_TIMEOUT / 5 seconds; one
+# silent for longer is dead: the beat task below marks it failed (and queues it again
+# once), so a killed worker's report is failed within timeout + 30 s, under two minutes.
+REPORT_HEARTBEAT_TIMEOUT: int = env_int("REPORT_HEARTBEAT_TIMEOUT", 75)
 CELERY_BEAT_SCHEDULE = {
     # Reads never write: dead report jobs are marked failed here (pages show them so already).
-    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 60.0},
+    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 30.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs are published while the request waits (actionplan/jobs.py): a broker that does not
+# answer within this many seconds makes the request answer 503, and /healthz say so.
+BROKER_TIMEOUT: float = env_float("BROKER_TIMEOUT", 0.5)
 
 # --- Logging ---------------------------------------------------------------------------
 LOGGING = {

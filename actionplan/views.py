@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import selectors, services
-from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.jobs import broker_reachable
 from actionplan.models import Action, OperationalGoal
 from actionplan.params import QueryParams
 
@@ -132,6 +132,8 @@ def tokens_revoke_all(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker reachable: 200, else 503; within BROKER_TIMEOUT for the broker
+    (a load balancer's check must not hang on a broker that does not answer)."""
     checks = {"database": _database_reachable(), "broker": broker_reachable()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
