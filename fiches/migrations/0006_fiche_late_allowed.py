@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fiches', '0004_plan_order_via_strategic_goal'),
+        ('fiches', '0005_text_validators'),
     ]
 
     operations = [

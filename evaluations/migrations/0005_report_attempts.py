@@ -13,7 +13,7 @@ def queued_when_requested(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0003_report_releases'),
+        ('evaluations', '0004_text_validators'),
     ]
 
     operations = [
