@@ -24,7 +24,7 @@ from rest_framework.utils import json
 # breakdown: four); fifty leaves room and stays far from the interpreter's recursion limit.
 MAX_DEPTH = 50
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
