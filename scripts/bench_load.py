@@ -13,7 +13,7 @@ own. Then ``--users`` users (8) work for ``--duration`` seconds (30), each on on
 the users spread evenly over the four (or over those of ``--endpoints``):
 
 - ``GET /dashboard/``: the coordinator, logged in through the login page (session);
-- ``GET /api/v1/actions/``: with a token from ``POST /api/v1/auth/token/``;
+- ``GET /api/v1/actions/``: with a token from ``POST /api/v1/auth/token/`` (one for all);
 - ``GET /fiches/<id>/``: the fiche page with its form;
 - ``POST /fiches/<id>/``: a save of the form, as the browser sends it, with a new
   status update each time. Every user has a fiche of its own, so a conflict (409) or a
@@ -417,12 +417,14 @@ def run_users(
         clock["start"] = time.perf_counter()
 
     ready = threading.Barrier(len(users) + 1, action=start)
+    # One token for every API user: the token endpoint is throttled per address.
+    token = api_token(Client(port), password) if any(u.endpoint == API for u in users) else ""
 
     def work(user: User) -> None:
         client = Client(port)
         try:
             if user.endpoint == API:
-                client.headers["Authorization"] = f"Token {api_token(client, password)}"
+                client.headers["Authorization"] = f"Token {token}"
             else:
                 log_in(client, password)
         except (RuntimeError, OSError, http.client.HTTPException) as exc:
