@@ -45,12 +45,13 @@ app_urls = (
         path("acties/<int:pk>/", views.action_detail, name="action-detail"),
         path("doelstellingen/<int:pk>/acties/", views.goal_actions, name="goal-actions"),
         path("acties/<int:pk>/geschiedenis/", views.action_history, name="action-history"),
+        path("taal/", views.language_switch, name="language"),
     ],
     "actionplan",
 )
 
 urlpatterns = [
-    path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/
+    path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/, /taal/
     path("fiches/", include("fiches.urls")),
     path("", include("planning.urls")),  # planning: /ontwerp/, /planversies/, /wijzigingsverzoeken/
     path("dashboard/", include("evaluations.dashboard.urls")),  # evaluations: dashboard
