@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 LANGUAGES = ["en"]  # every language but the source language, Dutch
 # Not interface: third-party code, runtime files, tests and tooling.
-IGNORE = [".venv", "node_modules", "var", "tests", "scripts", "locale", "build"]
+IGNORE = [".venv", "node_modules", "var", "tests", "scripts", "locale", "build", "*.egg-info"]
 # What must survive translation unchanged: Python placeholders, a literal %, HTML tags.
 PLACEHOLDER = re.compile(r"%%|%\([^)]+\)[sdif]|%[sdif]|<[^>]+>")
 GETTEXT_TOOLS = ["xgettext", "msgmerge", "msguniq", "msgattrib"]
