@@ -28,7 +28,7 @@ def limited_textarea(
     field = text_field(model, name)
     # A fiche's texts are plan content: Dutch, whatever the interface language (lang for
     # spell-checking and screen readers).
-    attrs = {"rows": rows, "maxlength": field.max_length, "data-counter": True, "lang": "nl"}
+    attrs = {"lang": "nl", "rows": rows, "maxlength": field.max_length, "data-counter": True}
     return forms.CharField(
         required=required,
         validators=field.validators,
