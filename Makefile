@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick lint format bench install clean-var check-deploy messages
+.PHONY: run test test-quick lint format bench install clean-var check-deploy backup restore messages
 
 # Both cores: pytest-xdist, tests with a real worker kept together in one process.
 XDIST ?= -n auto --dist loadgroup
@@ -57,9 +57,29 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# `make bench`: pages and report; `make bench SCENARIO=load`: users on a real gunicorn
+# (scripts/bench_load.py; options in BENCH_ARGS, e.g. BENCH_ARGS="--users 16 --duration 60").
+SCENARIO ?=
 bench: $(STAMP)
+ifeq ($(SCENARIO),load)
+	$(BIN)/python scripts/bench_load.py $(BENCH_ARGS)
+else ifeq ($(SCENARIO),)
 	$(BIN)/python scripts/bench.py
+else
+	$(error SCENARIO is empty (pages and report) or "load")
+endif
 
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=actieplanmonitor.example \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Backup and restore (README, "Operations"), in the environment of the server (DATABASE_URL,
+# VAR_DIR, SECRET_KEY; DEBUG=1 on a development machine). `make backup` writes
+# var/backups/actieplanmonitor-<date>-<time>.tar.gz; FILE=<archive> or DIR=<folder> to choose.
+# `make restore FILE=<archive>` restores into the empty database of DATABASE_URL.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(if $(FILE),--output "$(FILE)") $(if $(DIR),--dir "$(DIR)")
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/actieplanmonitor-....tar.gz" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -316,3 +318,43 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         (_("Rol in Actieplanmonitor"), {"fields": ["role", "administrations"]}),
     ]
     filter_horizontal = ["administrations", "groups", "user_permissions"]
+
+
+# --- Logins (django-axes) ----------------------------------------------------------------
+
+
+def _is_coordinator(request: HttpRequest) -> bool:
+    return isinstance(request.user, User) and request.user.is_coordinator
+
+
+class CoordinatorReadsMixin:
+    """AJH follows failed logins and lockouts: coordinators read them without a model
+    permission of their own. Nobody adds or edits them here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_coordinator(request) or super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_coordinator(request) or super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class LoginAttemptAdmin(CoordinatorReadsMixin, AccessAttemptAdmin):
+    """Failed logins per user name and address; a locked pair shows "Locked Out".
+    Deleting the row lifts the lockout at once (AJH may)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _is_coordinator(request) or super().has_delete_permission(request, obj)
+
+
+@admin.register(AccessFailureLog)
+class LoginFailureLogAdmin(CoordinatorReadsMixin, AccessFailureLogAdmin):
+    """Every failed login, kept after a lockout ends; ``locked out`` marks the ones refused."""
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(CoordinatorReadsMixin, AccessLogAdmin):
+    """Successful logins (page and API token), with the address they came from."""

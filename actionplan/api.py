@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from actionplan.filters import ActionFilter
 from actionplan.http import api_user
@@ -16,7 +20,11 @@ from actionplan.models import (
     PortfolioHolder,
     StrategicGoal,
 )
-from actionplan.selectors import actions_with_relations
+from actionplan.selectors import (
+    action_list_values,
+    action_related_values,
+    actions_with_relations,
+)
 
 
 class PortfolioHolderSerializer(serializers.ModelSerializer):
@@ -147,6 +155,60 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
 
+def action_list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What ``ActionSerializer`` makes of each action, built from ``action_list_values``
+    rows: the same JSON, without a serializer and a model instance per row and per related
+    row (tests/actionplan/test_api.py compares both, key for key)."""
+    related = action_related_values([row["id"] for row in rows])
+    ministers, administrations = related["co_lead_ministers"], related["co_lead_administrations"]
+    forms, groups = related["violence_forms"], related["target_groups"]
+    points, plans = related["attention_points"], related["related_plans"]
+    items = []
+    for row in rows:
+        pk = row["id"]
+        item = {
+            "id": pk,
+            "plan": row["plan__code"],
+            "strategic_goal": row["strategic_goal__number"],
+            "operational_goal": row["operational_goal__code"],
+            "code": row["code"],
+            "stage": row["stage"],
+            "title": row["title"],
+            "description": row["description"],
+            "lead_minister": (
+                None
+                if row["lead_minister_id"] is None
+                else {"id": row["lead_minister_id"], "name": row["lead_minister__name"]}
+            ),
+            "co_lead_ministers": ministers.get(pk, []),
+            "lead_administration": (
+                None
+                if row["lead_administration_id"] is None
+                else {
+                    "id": row["lead_administration_id"],
+                    "name": row["lead_administration__name"],
+                    "code": row["lead_administration__code"],
+                }
+            ),
+            "co_lead_administrations": administrations.get(pk, []),
+            "partners": row["partners"],
+            "start_year": row["start_year"],
+            "start_quarter": row["start_quarter"],
+            "end_year": row["end_year"],
+            "end_quarter": row["end_quarter"],
+            "violence_forms": forms.get(pk, []),
+            "target_groups": groups.get(pk, []),
+            "attention_points": [point["code"] for point in points.get(pk, [])],
+            "related_plans": [plan["code"] for plan in plans.get(pk, [])],
+            "is_demo": row["is_demo"],
+        }
+        if item["operational_goal"] is None:
+            # As the serializer does: a dotted source through a missing goal skips the key.
+            del item["operational_goal"]
+        items.append(item)
+    return items
+
+
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
@@ -175,6 +237,16 @@ class ActionViewSet(viewsets.ReadOnlyModelViewSet):
         return actions_with_relations(
             Action.objects.visible_to(api_user(self.request)).select_related("plan")
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The API's busiest call: rows from plain values (action_list_rows), in the same
+        # number of queries as the serializer on prefetched actions, several times faster.
+        actions = self.filter_queryset(Action.objects.visible_to(api_user(request)))
+        values = action_list_values(actions)
+        page = self.paginate_queryset(values)
+        if page is None:
+            return Response(action_list_rows(list(values)))
+        return self.get_paginated_response(action_list_rows(page))
 
 
 class MinisterViewSet(viewsets.ReadOnlyModelViewSet):

@@ -23,13 +23,3 @@ def ensure_filesystem_queue() -> None:
     backend = str(app.conf.result_backend or "")
     if backend.startswith("file://"):
         Path(backend.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
-
-
-def broker_reachable(timeout: float = 2.0) -> bool:
-    try:
-        ensure_filesystem_queue()
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=timeout)
-            return True
-    except Exception:
-        return False

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.display import person_display
 from actionplan.history import AdjustmentMark, History
+from actionplan.texts import LINE, PROSE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -80,7 +81,7 @@ class DemoMixin(models.Model):
 
 class PolicyDomain(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[SLUG_CODE])
-    name = models.CharField(_("naam"), max_length=200)
+    name = models.CharField(_("naam"), max_length=200, validators=LINE)
     history = History()
 
     class Meta:
@@ -93,9 +94,9 @@ class PolicyDomain(models.Model):
 
 
 class ViolenceForm(models.Model):
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    name = models.CharField(_("naam"), max_length=200)
-    definition = models.TextField(_("definitie"), blank=True)
+    code = models.CharField(_("code"), max_length=10, unique=True, validators=LINE)
+    name = models.CharField(_("naam"), max_length=200, validators=LINE)
+    definition = models.TextField(_("definitie"), blank=True, validators=PROSE)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     history = History()
 
@@ -110,7 +111,7 @@ class ViolenceForm(models.Model):
 
 class TargetGroup(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[SLUG_CODE])
-    name = models.CharField(_("naam"), max_length=200)
+    name = models.CharField(_("naam"), max_length=200, validators=LINE)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
     history = History()
 
@@ -124,9 +125,9 @@ class TargetGroup(models.Model):
 
 
 class AttentionPoint(models.Model):
-    code = models.CharField(_("letter"), max_length=2, unique=True)
-    title = models.CharField(_("titel"), max_length=500)
-    text = models.TextField(_("tekst"), blank=True)
+    code = models.CharField(_("letter"), max_length=2, unique=True, validators=LINE)
+    title = models.CharField(_("titel"), max_length=500, validators=LINE)
+    text = models.TextField(_("tekst"), blank=True, validators=PROSE)
     history = History()
 
     class Meta:
@@ -140,8 +141,8 @@ class AttentionPoint(models.Model):
 
 class RelatedPlan(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[SLUG_CODE])
-    name = models.CharField(_("naam"), max_length=300)
-    level = models.CharField(_("bestuursniveau"), max_length=40, blank=True)
+    name = models.CharField(_("naam"), max_length=300, validators=LINE)
+    level = models.CharField(_("bestuursniveau"), max_length=40, blank=True, validators=LINE)
     history = History()
 
     class Meta:
@@ -155,7 +156,7 @@ class RelatedPlan(models.Model):
 
 class Administration(DemoMixin):
     code = models.CharField(_("code"), max_length=20, unique=True, validators=[SLUG_CODE])
-    name = models.CharField(_("naam"), max_length=300)
+    name = models.CharField(_("naam"), max_length=300, validators=LINE)
     policy_domain = models.ForeignKey(
         PolicyDomain,
         verbose_name=_("beleidsdomein"),
@@ -195,8 +196,8 @@ class Minister(DemoMixin):
     reshuffle adds a holder instead of rewriting who led an action. Rows are never deleted.
     """
 
-    name = models.CharField(_("naam"), max_length=200)
-    portfolio = models.CharField(_("bevoegdheden"), max_length=500, blank=True)
+    name = models.CharField(_("naam"), max_length=200, validators=LINE)
+    portfolio = models.CharField(_("bevoegdheden"), max_length=500, blank=True, validators=LINE)
     term_start = models.DateField(_("begin ambtstermijn"), null=True, blank=True)
     term_end = models.DateField(_("einde ambtstermijn"), null=True, blank=True)
     administrations = models.ManyToManyField(
@@ -242,7 +243,7 @@ class PortfolioHolder(models.Model):
     minister = models.ForeignKey(
         Minister, verbose_name=_("portefeuille"), on_delete=models.PROTECT, related_name="holders"
     )
-    person_name = models.CharField(_("naam van de minister"), max_length=200)
+    person_name = models.CharField(_("naam van de minister"), max_length=200, validators=LINE)
     valid_from = models.DateField(_("in functie vanaf"))
     valid_to = models.DateField(_("in functie tot en met"), null=True, blank=True)
     history = History()
@@ -317,11 +318,15 @@ class User(AbstractUser, DemoMixin):
 
 class Plan(DemoMixin):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[SLUG_CODE])
-    title = models.CharField(_("titel"), max_length=300)
+    title = models.CharField(_("titel"), max_length=300, validators=LINE)
     start_year = models.PositiveSmallIntegerField(_("startjaar"))
     end_year = models.PositiveSmallIntegerField(_("eindjaar"))
-    coordinating_minister = models.CharField(_("coördinerend minister"), max_length=300)
-    coordinating_agency = models.CharField(_("coördinerend agentschap"), max_length=300)
+    coordinating_minister = models.CharField(
+        _("coördinerend minister"), max_length=300, validators=LINE
+    )
+    coordinating_agency = models.CharField(
+        _("coördinerend agentschap"), max_length=300, validators=LINE
+    )
     # The same two as rows, next to the texts above (which the API keeps showing).
     coordinating_minister_portfolio = models.ForeignKey(
         Minister,
@@ -341,7 +346,7 @@ class Plan(DemoMixin):
     )
     interim_evaluation = models.DateField(_("tussentijdse evaluatie"), null=True, blank=True)
     final_evaluation = models.DateField(_("eindevaluatie"), null=True, blank=True)
-    monitoring_method = models.TextField(_("monitoring en evaluatie"), blank=True)
+    monitoring_method = models.TextField(_("monitoring en evaluatie"), blank=True, validators=PROSE)
     # Set once, by the approval of the plan's first version (planning): from then on an
     # approved action changes through change requests. Kept here so that every floor can
     # ask "is there a baseline?" without knowing plan versions.
@@ -380,8 +385,8 @@ class StrategicGoal(DemoMixin):
         Plan, verbose_name=_("actieplan"), on_delete=models.PROTECT, related_name="goals"
     )
     number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
-    title = models.CharField(_("titel"), max_length=500)
-    text = models.TextField(_("tekst"), blank=True)
+    title = models.CharField(_("titel"), max_length=500, validators=LINE)
+    text = models.TextField(_("tekst"), blank=True, validators=PROSE)
     policy_level = models.CharField(_("beleidsniveau"), max_length=20, choices=PolicyLevel.choices)
     history = History()
 
@@ -415,8 +420,8 @@ class OperationalGoal(DemoMixin):
     number = models.PositiveSmallIntegerField(_("nummer"), validators=[MinValueValidator(1)])
     # "1.2": the strategic goal's number and this one's; stored for lookups and exports.
     code = models.CharField(_("code"), max_length=20, editable=False)
-    title = models.CharField(_("titel"), max_length=500)
-    text = models.TextField(_("toelichting"), blank=True)
+    title = models.CharField(_("titel"), max_length=500, validators=LINE)
+    text = models.TextField(_("toelichting"), blank=True, validators=PROSE)
     history = History()
 
     class Meta:
@@ -552,8 +557,8 @@ class Action(models.Model):
     stage = models.CharField(
         _("fase"), max_length=20, choices=ActionStage.choices, default=ActionStage.APPROVED
     )
-    title = models.CharField(_("titel"), max_length=500)
-    description = models.TextField(_("SMART-omschrijving"), blank=True)
+    title = models.CharField(_("titel"), max_length=500, validators=LINE)
+    description = models.TextField(_("SMART-omschrijving"), blank=True, validators=PROSE)
     lead_minister = models.ForeignKey(
         Minister,
         verbose_name=_("trekkende minister"),
@@ -579,7 +584,7 @@ class Action(models.Model):
         blank=True,
         related_name="co_led_actions",
     )
-    partners = models.TextField(_("partners"), blank=True)
+    partners = models.TextField(_("partners"), blank=True, validators=PROSE)
     start_year = models.PositiveSmallIntegerField(_("startjaar"))
     start_quarter = models.PositiveSmallIntegerField(
         _("startkwartaal"), default=1, validators=QUARTER_VALIDATORS
@@ -615,9 +620,12 @@ class Action(models.Model):
         _("capaciteit/middelen"),
         blank=True,
         help_text=_("Welke mensen en middelen de actie vraagt en wie ze inzet."),
+        validators=PROSE,
     )
     # The reason of the last return or merge, shown to the proposing administration.
-    stage_reason = models.TextField(_("reden van de laatste beslissing"), blank=True)
+    stage_reason = models.TextField(
+        _("reden van de laatste beslissing"), blank=True, validators=PROSE
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("samengevoegd met"),
@@ -759,7 +767,7 @@ class CoLeadResponse(models.Model):
     state = models.CharField(
         _("antwoord"), max_length=20, choices=CoLeadState.choices, default=CoLeadState.PENDING
     )
-    reason = models.TextField(_("reden"), blank=True)
+    reason = models.TextField(_("reden"), blank=True, validators=PROSE)
     decided_by = models.ForeignKey(
         User,
         verbose_name=_("beantwoord door"),

@@ -10,7 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from knox.models import AuthToken
 
 from actionplan.display import date_display
 from actionplan.history import one_history_record
@@ -410,6 +412,35 @@ def _current_ids(action: Action, name: str) -> set[int]:
     if action.pk is None:
         return set()
     return set(getattr(action, name).values_list("pk", flat=True))
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+def token_create(*, user: User) -> tuple[AuthToken, str]:
+    """A new API token for ``user``, valid ``API_TOKEN_HOURS`` (knox's ``TOKEN_TTL``).
+
+    Returns the stored row (a hash, never the key) and the key, which is shown once. The
+    user's expired tokens go at the same time, so they do not pile up.
+    """
+    with transaction.atomic():
+        AuthToken.objects.filter(user=user, expiry__lte=timezone.now()).delete()
+        token, key = AuthToken.objects.create(user=user)
+    return token, key
+
+
+def token_revoke(*, user: User, digest: str) -> bool:
+    """Revoke one of ``user``'s tokens; False when they hold no token with that digest."""
+    with transaction.atomic():
+        deleted, _by_model = AuthToken.objects.filter(user=user, digest=digest).delete()
+    return deleted > 0
+
+
+def token_revoke_all(*, user: User) -> int:
+    """Revoke every token of ``user``: scripts that use one get 401 from now on."""
+    with transaction.atomic():
+        deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 # --- Users ------------------------------------------------------------------------------

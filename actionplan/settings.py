@@ -6,6 +6,7 @@ The defaults are the safe production ones; ``make run`` exports development valu
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -31,6 +32,11 @@ def env_bool(name: str, default: bool) -> bool:
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -80,7 +86,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -110,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "actionplan.urls"
@@ -151,6 +160,52 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "actionplan:overview"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Logins ----------------------------------------------------------------------------
+# django-axes counts failed logins (page, admin and API token) per user name *and* client
+# address: after LOGIN_FAILURE_LIMIT failures that pair is locked for LOGIN_LOCKOUT_MINUTES
+# (429 with a Dutch message). Another address, or another user at the same address, can
+# still sign in, so nobody can lock a colleague out from afar. Attempts live in the
+# database (admin: Axes, for AJH); actionplan/logins.py answers the lockout.
+LOGIN_FAILURE_LIMIT: int = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES: int = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# Reverse proxies in front of the application that append to X-Forwarded-For (the same
+# proxy that sets X-Forwarded-Proto, see SECURE_PROXY_SSL_HEADER). 0: the client address is
+# REMOTE_ADDR and X-Forwarded-For is ignored, so a client cannot pick its own address.
+# Behind one proxy set 1: otherwise every client has the proxy's address.
+TRUSTED_PROXIES: int = env_int("TRUSTED_PROXIES", 0)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# A lockout lasts LOGIN_LOCKOUT_MINUTES from the failure that caused it: trying again while
+# locked does not extend it. A successful login forgets earlier failures.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The lockout warning in the log names the user name and address (passwords are always
+# masked); axes would mask both by default.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "actionplan.logins.lockout_response"
+# One rule for the client address, shared with the API throttle (NUM_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "actionplan.logins.client_ip"
+# actionplan/admin.py registers the attempts and logs, readable by AJH.
+AXES_ENABLE_ADMIN = False
+# API tokens (django-rest-knox): stored as a hash, valid API_TOKEN_HOURS, revocable by their
+# owner (/accounts/api-sleutels/, POST /api/v1/auth/logout/ and logout-all/).
+API_TOKEN_HOURS: int = env_int("API_TOKEN_HOURS", 8)
+# POST /api/v1/auth/token/ per client address, on top of the lockout per user and address.
+API_TOKEN_RATE: str = env_str("API_TOKEN_RATE", "10/min")
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
+    "AUTO_REFRESH": False,
+}
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -217,15 +272,23 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a nesting limit, forms and multipart with Dutch refusals (actionplan/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "actionplan.parsers.JSONParser",
+        "actionplan.parsers.FormParser",
+        "actionplan.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "actionplan.api_errors.exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXIES,
+    "DEFAULT_THROTTLE_RATES": {"auth-token": API_TOKEN_RATE},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Actieplanmonitor API",
@@ -305,11 +368,18 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REPORT_SOFT_TIME_LIMIT: int = env_int("REPORT_SOFT_TIME_LIMIT", 540)
 REPORT_TIME_LIMIT: int = env_int("REPORT_TIME_LIMIT", 600)
 REPORT_QUEUE_TIMEOUT: int = env_int("REPORT_QUEUE_TIMEOUT", 3600)
+# A running report writes a sign of life every REPORT_HEARTBEAT_TIMEOUT / 5 seconds; one
+# silent for longer is dead: the beat task below marks it failed (and queues it again
+# once), so a killed worker's report is failed within timeout + 30 s, under two minutes.
+REPORT_HEARTBEAT_TIMEOUT: int = env_int("REPORT_HEARTBEAT_TIMEOUT", 75)
 CELERY_BEAT_SCHEDULE = {
     # Reads never write: dead report jobs are marked failed here (pages show them so already).
-    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 60.0},
+    "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 30.0},
 }
 CELERY_TIMEZONE = TIME_ZONE
+# Jobs are published while the request waits (actionplan/jobs.py): a broker that does not
+# answer within this many seconds makes the request answer 503, and /healthz say so.
+BROKER_TIMEOUT: float = env_float("BROKER_TIMEOUT", 0.5)
 
 # --- Logging ---------------------------------------------------------------------------
 LOGGING = {

@@ -1,7 +1,18 @@
-"""Texts with a maximum length: the model field, its validator and the count in a message."""
+"""Texts users write: a maximum length (the model field, its validator and the count in a
+message), and no invisible or control characters.
+
+A text field refuses what a reader cannot see but a screen or a PDF acts on: control
+characters (line breaks and tabs only in texts of several lines), bidirectional overrides
+and isolates, which reorder what is displayed (U+202A–U+202E, U+2066–U+2069), zero-width
+characters (U+200B–U+200D, U+2060, U+FEFF) and lone surrogates, which PostgreSQL cannot
+store. The model fields carry the validator, so ``full_clean`` refuses them whatever the
+path (page, API, import); nothing is stripped silently, the person sees which character and
+where.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -58,6 +69,68 @@ class TextLengthValidator(MaxLengthValidator):
         return text_length(str(x))
 
 
+_INVISIBLE = "\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_REFUSED_IN_PROSE = re.compile(f"[{_CONTROLS}{_INVISIBLE}]")
+_REFUSED_IN_LINE = re.compile(f"[\t\n\r{_CONTROLS}{_INVISIBLE}]")
+
+
+@deconstructible
+class TextCharactersValidator:
+    """Refuses invisible and control characters, naming the first one and where it is:
+    "Bevat een onzichtbaar teken of stuurteken (U+202E) op positie 12; verwijder het."
+
+    ``multiline``: line breaks and tabs are allowed (a textarea); otherwise refused too.
+    """
+
+    code = "hidden_characters"
+
+    def __init__(self, *, multiline: bool = True) -> None:
+        self.multiline = multiline
+
+    def __call__(self, value: Any) -> None:
+        pattern = _REFUSED_IN_PROSE if self.multiline else _REFUSED_IN_LINE
+        match = pattern.search(str(value))
+        if match is None:
+            return
+        character = match.group()
+        if character in "\t\n\r":
+            message = _("Een regeleinde of tab kan hier niet (positie %(position)s).")
+        else:
+            message = _(
+                "Bevat een onzichtbaar teken of stuurteken (%(character)s) op positie "
+                "%(position)s; verwijder het."
+            )
+        raise ValidationError(
+            message,
+            code=self.code,
+            params={"character": f"U+{ord(character):04X}", "position": match.start() + 1},
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextCharactersValidator) and other.multiline == self.multiline
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.multiline))
+
+
+# The validators of a model's text fields: ``validators=PROSE`` on a TextField of several
+# lines, ``validators=LINE`` on a CharField of one line.
+PROSE = [TextCharactersValidator()]
+LINE = [TextCharactersValidator(multiline=False)]
+
+
+def check_text(name: str, value: str, *, multiline: bool = True) -> str:
+    """``value`` if it holds no invisible or control characters, else ``ValidationError`` on
+    ``name``: for a text a service keeps without a model field's ``full_clean`` (a reason
+    that becomes a history record)."""
+    try:
+        TextCharactersValidator(multiline=multiline)(value)
+    except ValidationError as exc:
+        raise ValidationError({name: exc.messages}) from None
+    return value
+
+
 def limited_text(
     verbose_name: StrOrPromise, max_length: int, *, blank: bool = True
 ) -> models.TextField:
@@ -67,7 +140,7 @@ def limited_text(
         verbose_name,
         blank=blank,
         max_length=max_length,
-        validators=[TextLengthValidator(max_length)],
+        validators=[TextLengthValidator(max_length), *PROSE],
     )
 
 

@@ -5,10 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from actionplan import api, views
+from actionplan import api, logins, views
 from consultation.api import register as register_consultation
 from evaluations.dashboard.api import StatsView
 from evaluations.reports import views as report_views
@@ -21,6 +20,9 @@ from indicators import urls as indicator_urls
 from indicators.api import register as register_indicators
 from planning.api import register as register_planning
 from planning.drafting.api import ProposalViewSet
+
+# Query parameters and bodies that cannot be honoured: a Dutch 400 (JSON under /api/).
+handler400 = "actionplan.bad_request.bad_request"
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)
@@ -45,13 +47,26 @@ app_urls = (
         path("acties/<int:pk>/", views.action_detail, name="action-detail"),
         path("doelstellingen/<int:pk>/acties/", views.goal_actions, name="goal-actions"),
         path("acties/<int:pk>/geschiedenis/", views.action_history, name="action-history"),
+        path("accounts/api-sleutels/", views.tokens, name="tokens"),
+        path(
+            "accounts/api-sleutels/alle/intrekken/",
+            views.tokens_revoke_all,
+            name="tokens-revoke-all",
+        ),
+        path(
+            "accounts/api-sleutels/<str:digest>/intrekken/",
+            views.token_revoke,
+            name="token-revoke",
+        ),
         path("taal/", views.language_switch, name="language"),
     ],
     "actionplan",
 )
 
 urlpatterns = [
-    path("", include(app_urls)),  # actionplan: /, /acties/, /doelstellingen/, /taal/
+    path(
+        "", include(app_urls)
+    ),  # actionplan: /, /acties/, /doelstellingen/, /taal/, /accounts/api-sleutels/
     path("fiches/", include("fiches.urls")),
     path("", include("planning.urls")),  # planning: /ontwerp/, /planversies/, /wijzigingsverzoeken/
     path("dashboard/", include("evaluations.dashboard.urls")),  # evaluations: dashboard
@@ -87,7 +102,10 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    # Logins: a token (knox, expires), revoke this one or all of the user's.
+    path("api/v1/auth/token/", logins.ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/auth/logout/", logins.LogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/logout-all/", logins.LogoutAllView.as_view(), name="api-logout-all"),
     path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
     # exchange: /api/v1/exports/<kind>.<fmt>, /api/v1/imports/<kind>/
     path("api/v1/", include(exchange_api_urls)),

@@ -1,8 +1,10 @@
-"""Pages of the plan structure: the overview tree and the action page with its history."""
+"""Pages of the plan structure: the overview tree and the action page with its history;
+and a user's own API tokens."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -12,20 +14,23 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import selectors, services
-from actionplan.celery import broker_reachable
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.jobs import broker_reachable
 from actionplan.models import Action, OperationalGoal, User
+from actionplan.params import QueryParams
 
 
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     plan = selectors.plan_current(request.GET.get("plan"))
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.all())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(ActionFilter(request.GET or None, queryset=Action.objects.all()))
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.all()
     tree, listed = selectors.plan_tree(plan, actions)
     context = {
@@ -49,7 +54,11 @@ def goal_actions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The (filtered) actions of one operational goal: loaded when the goal is opened on a
     large overview, or as a page of its own without JavaScript."""
     goal = get_object_or_404(OperationalGoal.objects.select_related("strategic_goal"), pk=pk)
-    action_filter = ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    params = QueryParams(request.GET)
+    action_filter = params.filter(
+        ActionFilter(request.GET or None, queryset=Action.objects.in_plan())
+    )
+    params.check()
     actions = action_filter.qs if action_filter.is_bound else Action.objects.in_plan()
     context = {
         "goal": goal,
@@ -84,6 +93,42 @@ def action_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "entries": timeline(action, exclude=("id", "version")),
         },
     )
+
+
+@require_GET
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in user's API tokens that still work: when made, until when (no key)."""
+    return render(
+        request,
+        "actionplan/tokens.html",
+        {"tokens": list(selectors.tokens_active(request.user)), "hours": settings.API_TOKEN_HOURS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: AuthenticatedHttpRequest, digest: str) -> HttpResponse:
+    """Asks first (GET), revokes on POST. Another user's token is not found (404)."""
+    token = get_object_or_404(selectors.tokens_active(request.user), digest=digest)
+    if request.method == "POST":
+        services.token_revoke(user=request.user, digest=token.digest)
+        messages.success(
+            request, _("De API-sleutel is ingetrokken. Wie ze nog gebruikt, krijgt geen toegang.")
+        )
+        return redirect("actionplan:tokens")
+    return render(request, "actionplan/token_revoke.html", {"token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def tokens_revoke_all(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        count = services.token_revoke_all(user=request.user)
+        messages.success(
+            request,
+            _("Al je API-sleutels zijn ingetrokken (%(count)s).") % {"count": count},
+        )
+        return redirect("actionplan:tokens")
+    count = selectors.tokens_active(request.user).count()
+    return render(request, "actionplan/token_revoke.html", {"token": None, "count": count})
 
 
 @login_not_required
@@ -123,6 +168,8 @@ def language_switch(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker reachable: 200, else 503; within BROKER_TIMEOUT for the broker
+    (a load balancer's check must not hang on a broker that does not answer)."""
     checks = {"database": _database_reachable(), "broker": broker_reachable()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)

@@ -11,12 +11,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import QueryDict
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 
+from actionplan import api_fields
 from actionplan.http import api_user
 from actionplan.models import (
     Action,
@@ -25,6 +25,7 @@ from actionplan.models import (
     StrategicGoal,
     ViolenceForm,
 )
+from actionplan.parsers import FormParser, JSONParser, MultiPartParser
 from actionplan.selectors import plan_current
 from consultation import selectors, services
 from consultation.models import (
@@ -72,13 +73,13 @@ class FollowUpWriteSerializer(serializers.Serializer):
     """AJH's follow-up item; ``owner`` is an administration's code (empty: AJH)."""
 
     consultation = serializers.PrimaryKeyRelatedField(queryset=Consultation.objects.all())
-    description = serializers.CharField()
+    description = api_fields.TextField()
     owner = serializers.SlugRelatedField(
         slug_field="code", queryset=Administration.objects.all(), required=False, allow_null=True
     )
     due_date = serializers.DateField(required=False, allow_null=True)
     state = serializers.ChoiceField(choices=FollowUpState.choices, default=FollowUpState.OPEN)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.TextField(required=False, allow_blank=True, default="")
     actions = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Action.objects.in_plan(), required=False
     )
@@ -86,10 +87,10 @@ class FollowUpWriteSerializer(serializers.Serializer):
 
 class FollowUpStateSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=FollowUpState.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.TextField(required=False, allow_blank=True, default="")
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(api_fields.ModelSerializer):
     plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
@@ -266,7 +267,7 @@ class IsCoordinator(permissions.BasePermission):
         return bool(getattr(request.user, "is_coordinator", False))
 
 
-class StakeholderInputSerializer(serializers.ModelSerializer):
+class StakeholderInputSerializer(api_fields.ModelSerializer):
     plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )

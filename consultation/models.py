@@ -26,6 +26,7 @@ from actionplan.models import (
     User,
     ViolenceForm,
 )
+from actionplan.texts import LINE, PROSE
 
 
 class ConsultationKind(models.TextChoices):
@@ -93,7 +94,7 @@ class Consultation(DemoMixin):
     )
     date = models.DateField(_("datum"))
     kind = models.CharField(_("soort overleg"), max_length=20, choices=ConsultationKind.choices)
-    title = models.CharField(_("onderwerp"), max_length=300)
+    title = models.CharField(_("onderwerp"), max_length=300, validators=LINE)
     state = models.CharField(
         _("status"),
         max_length=20,
@@ -110,10 +111,11 @@ class Consultation(DemoMixin):
         _("andere deelnemers"),
         blank=True,
         help_text=_("Organisaties en functies, geen namen van slachtoffers of daders."),
+        validators=PROSE,
     )
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("verslag"), blank=True)
-    decisions = models.TextField(_("beslissingen"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, validators=PROSE)
+    minutes = models.TextField(_("verslag"), blank=True, validators=PROSE)
+    decisions = models.TextField(_("beslissingen"), blank=True, validators=PROSE)
     actions = models.ManyToManyField(
         Action, verbose_name=_("acties"), blank=True, related_name="consultations"
     )
@@ -184,7 +186,7 @@ class FollowUp(models.Model):
         on_delete=models.CASCADE,
         related_name="follow_ups",
     )
-    description = models.TextField(_("omschrijving"))
+    description = models.TextField(_("omschrijving"), validators=PROSE)
     owner = models.ForeignKey(
         Administration,
         verbose_name=_("verantwoordelijke administratie"),
@@ -198,7 +200,7 @@ class FollowUp(models.Model):
     state = models.CharField(
         _("status"), max_length=20, choices=FollowUpState.choices, default=FollowUpState.OPEN
     )
-    note = models.TextField(_("toelichting bij de status"), blank=True)
+    note = models.TextField(_("toelichting bij de status"), blank=True, validators=PROSE)
     actions = models.ManyToManyField(
         Action, verbose_name=_("acties"), blank=True, related_name="follow_ups"
     )
@@ -240,7 +242,7 @@ class InputInvitation(DemoMixin):
         _("evaluatie"), max_length=20, choices=EvaluationKind.choices
     )
     evaluation_year = models.PositiveSmallIntegerField(_("jaar van de evaluatie"))
-    organisation = models.CharField(_("organisatie"), max_length=300)
+    organisation = models.CharField(_("organisatie"), max_length=300, validators=LINE)
     token_hash = models.CharField(_("SHA-256 van de sleutel"), max_length=64, unique=True)
     expires_at = models.DateTimeField(_("geldig tot"))
     used_at = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
@@ -285,9 +287,9 @@ class StakeholderInput(DemoMixin):
         _("evaluatie"), max_length=20, choices=EvaluationKind.choices
     )
     evaluation_year = models.PositiveSmallIntegerField(_("jaar van de evaluatie"))
-    organisation = models.CharField(_("organisatie"), max_length=300)
-    topic = models.CharField(_("onderwerp"), max_length=300)
-    text = models.TextField(_("inbreng"))
+    organisation = models.CharField(_("organisatie"), max_length=300, validators=LINE)
+    topic = models.CharField(_("onderwerp"), max_length=300, validators=LINE)
+    text = models.TextField(_("inbreng"), validators=PROSE)
     strategic_goals = models.ManyToManyField(
         StrategicGoal, verbose_name=_("strategische doelstellingen"), blank=True, related_name="+"
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.params import QueryParams
 from actionplan.selectors import action_detail, plan_current
 from consultation import selectors, services
 from consultation.forms import (
@@ -101,13 +102,11 @@ def _meeting_form_page(
 @require_GET
 def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", "")
-    meetings = selectors.consultation_list(
-        request.user,
-        kind=kind if kind in ConsultationKind.values else "",
-        state=state if state in ConsultationState.values else "",
-    )
+    params = QueryParams(request.GET)
+    kind = params.choice("kind", ConsultationKind.values)
+    state = params.choice("state", ConsultationState.values)
+    params.check()
+    meetings = selectors.consultation_list(request.user, kind=kind, state=state)
     return render(
         request,
         "consultation/list.html",
@@ -318,13 +317,11 @@ def action_follow_ups_partial(request: AuthenticatedHttpRequest, pk: int) -> Htt
 @require_GET
 def input_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_coordinator(request, _("Inbreng van organisaties is voor AJH."))
-    kind = request.GET.get("kind", "")
-    year = request.GET.get("year", "")
-    inputs = selectors.stakeholder_inputs(
-        request.user,
-        kind=kind if kind in EvaluationKind.values else "",
-        year=int(year) if year.isascii() and year.isdigit() else None,
-    )
+    params = QueryParams(request.GET)
+    kind = params.choice("kind", EvaluationKind.values)
+    year = params.year()
+    params.check()
+    inputs = selectors.stakeholder_inputs(request.user, kind=kind, year=year)
     return render(
         request,
         "consultation/inputs/list.html",
@@ -333,7 +330,7 @@ def input_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "invitations": selectors.invitations(request.user)[:20],
             "kinds": EvaluationKind.choices,
             "kind": kind,
-            "year": year,
+            "year": year or "",
             "now": timezone.now(),
         },
     )

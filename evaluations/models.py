@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from actionplan.display import datetime_display
 from actionplan.history import History
 from actionplan.models import Plan, StrategicGoal
+from actionplan.texts import LINE, PROSE
 from fiches.models import FicheState
 
 
@@ -32,10 +33,15 @@ class Narrative(models.Model):
     )
     kind = models.CharField(_("soort"), max_length=10, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("referentiejaar"))
-    summary = models.TextField(_("samenvatting"), blank=True)
-    recommendations = models.TextField(_("aanbevelingen en bijsturing"), blank=True)
+    summary = models.TextField(_("samenvatting"), blank=True, validators=PROSE)
+    recommendations = models.TextField(
+        _("aanbevelingen en bijsturing"), blank=True, validators=PROSE
+    )
     impact_analysis = models.TextField(
-        _("impactanalyse"), blank=True, help_text=_("Alleen in de eindevaluatie.")
+        _("impactanalyse"),
+        blank=True,
+        help_text=_("Alleen in de eindevaluatie."),
+        validators=PROSE,
     )
     version = models.PositiveIntegerField(_("versie"), default=1)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
@@ -78,8 +84,8 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    text = models.TextField(_("bevindingen"), blank=True)
-    impact = models.TextField(_("impact"), blank=True)
+    text = models.TextField(_("bevindingen"), blank=True, validators=PROSE)
+    impact = models.TextField(_("impact"), blank=True, validators=PROSE)
     history = History()
 
     class Meta:
@@ -104,8 +110,9 @@ class ReportStatus(models.TextChoices):
 
 
 def stale_after() -> dt.timedelta:
-    """A running report without a sign of life for longer than the hard limit is dead."""
-    return dt.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+    """A running report without a sign of life for this long is dead: its build writes one
+    every fifth of it (``evaluations.reports.build``)."""
+    return dt.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT)
 
 
 def queue_timeout() -> dt.timedelta:
@@ -124,7 +131,7 @@ class ReportQuerySet(models.QuerySet["EvaluationReport"]):
         """Reports whose job is dead but whose row still says queued or running (see
         ``EvaluationReport.stale_reason``)."""
         return self.filter(
-            Q(status=ReportStatus.QUEUED, requested_at__lt=now - queue_timeout())
+            Q(status=ReportStatus.QUEUED, queued_at__lt=now - queue_timeout())
             | Q(status=ReportStatus.RUNNING, heartbeat_at__lt=now - stale_after())
         )
 
@@ -172,10 +179,16 @@ class EvaluationReport(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    # When the current attempt was queued: a retry waits its own REPORT_QUEUE_TIMEOUT.
+    queued_at = models.DateTimeField(_("in de wachtrij sinds"), default=timezone.now)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # Each time the report is queued (asked for, retried) is an attempt; a job carries its
+    # number and builds only while it is the report's current one.
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    # A report whose worker died is queued again once by itself (reports_mark_stale).
+    auto_retried = models.BooleanField(_("automatisch opnieuw gestart"), default=False)
     history = History(excluded_fields=["heartbeat_at", "progress", "step"])
 
     objects = ReportQuerySet.as_manager()
@@ -197,6 +210,15 @@ class EvaluationReport(models.Model):
         return f"{self.get_kind_display()} {self.year} ({self.get_status_display()})"
 
     @property
+    def is_preview(self) -> bool:
+        """An evaluation requested before its reference year began (the interim evaluation
+        of 2027 asked for in 2026): its figures cannot be complete, and it says so."""
+        return (
+            self.kind in (ReportKind.INTERIM, ReportKind.FINAL)
+            and timezone.localtime(self.requested_at).year < self.year
+        )
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
@@ -206,7 +228,7 @@ class EvaluationReport(models.Model):
         while it may. The beat task ``evaluations.tasks.mark_stale_reports`` writes it on the
         row; until then pages and the API show it from here, without writing."""
         now = timezone.now()
-        if self.status == ReportStatus.QUEUED and self.requested_at < now - queue_timeout():
+        if self.status == ReportStatus.QUEUED and self.queued_at < now - queue_timeout():
             return gettext(
                 "Geen worker nam dit rapport op binnen %(m)s minuten. Controleer of de "
                 "worker draait en start het rapport opnieuw."
@@ -216,9 +238,14 @@ class EvaluationReport(models.Model):
             and self.heartbeat_at is not None
             and self.heartbeat_at < now - stale_after()
         ):
+            if not self.auto_retried:
+                return gettext(
+                    "De worker stopte tijdens het opmaken (geen teken van leven sinds "
+                    "%(t)s). Het rapport wordt automatisch opnieuw gestart."
+                ) % {"t": datetime_display(self.heartbeat_at)}
             return gettext(
                 "De worker stopte tijdens het opmaken (geen teken van leven sinds "
-                "%(t)s). Start het rapport opnieuw."
+                "%(t)s), ook na een automatische nieuwe start. Start het rapport opnieuw."
             ) % {"t": datetime_display(self.heartbeat_at)}
         return ""
 
@@ -299,7 +326,7 @@ class ReportRelease(models.Model):
         related_name="next_release",
     )
     date = models.DateField(_("datum"))
-    reference = models.CharField(_("referentie"), max_length=200)
+    reference = models.CharField(_("referentie"), max_length=200, validators=LINE)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("geregistreerd door"),

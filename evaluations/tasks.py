@@ -18,13 +18,16 @@ from evaluations.reports import build, services
     soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
     time_limit=settings.REPORT_TIME_LIMIT,
 )
-def build_report(report_id: int) -> None:
-    """Build one report; its row says how it went (status, progress, file or error)."""
+def build_report(report_id: int, attempt: int | None = None) -> None:
+    """Build one attempt of a report; its row says how it went (status, progress, file or
+    error). A message of an attempt that is no longer the report's current one (delivered
+    again by the broker) builds nothing."""
     try:
-        build.report_build(report_id)
+        build.report_build(report_id, attempt)
     except Exception:
-        # The reason is on the row; the exception is not retried automatically: the
-        # coordinator decides with the retry button.
+        # The reason is on the row; an error is not retried automatically (the same data
+        # fails again): the coordinator decides with the retry button. Only a worker that
+        # died is retried by itself, once (services.reports_mark_stale).
         return
 
 

@@ -12,12 +12,13 @@ may still edit; coordinators import every value (scoped like the fiche form).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -73,6 +74,34 @@ class ImportResult:
         }
 
 
+def clean_row(
+    obj: Model,
+    *,
+    result: ImportResult,
+    row: int,
+    labels: Mapping[str, str],
+    where: str,
+    exclude: Sequence[str] = (),
+    validate_constraints: bool = True,
+) -> bool:
+    """The model's own validation of one row's object (field validators such as the number
+    of digits, ``clean()``, check constraints), every message on its column and rules of the
+    whole row on ``where``. The check and the apply both pass here, on the object the apply
+    saves: what applying would refuse, the dry run lists by row and column."""
+    try:
+        obj.full_clean(
+            exclude=list(exclude),
+            validate_unique=False,
+            validate_constraints=validate_constraints,
+        )
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            for message in messages:
+                result.error(row, labels.get(name, where), message)
+        return False
+    return True
+
+
 # --- Import ----------------------------------------------------------------------------
 
 
@@ -124,6 +153,15 @@ class _Row:
     goal: OperationalGoal
     values: dict[str, Any]
     m2m: dict[str, list[Any]]
+
+    def new_action(self, plan: Plan) -> Action:
+        return Action(
+            operational_goal=self.goal,
+            strategic_goal_id=self.goal.strategic_goal_id,
+            plan=plan,
+            number=int(self.code.rsplit(".", 1)[1]),
+            code=self.code,
+        )
 
 
 def _parse_row(
@@ -329,7 +367,7 @@ def actions_import(
         Action.objects.filter(plan=plan).drafts().exclude(code="").values_list("code", flat=True)
     )
     seen: dict[str, int] = {}
-    parsed: list[tuple[_Row, Action | None]] = []
+    parsed: list[tuple[_Row, Action, bool]] = []
     for index, cells_list in enumerate(table.rows, start=2):
         if not any(cells_list):
             continue
@@ -362,66 +400,66 @@ def actions_import(
             result.error(index, column, message)
         if refused:
             continue
+        if action is not None and not fields:
+            result.unchanged += 1
+            continue
+        # The object the apply saves, checked here as the apply checks it: a change as the
+        # service's full_clean does, a new action as before the bulk insert (its code is
+        # new in the plan, its timing checked above). The dry run refuses what applying would.
+        target = action if action is not None else row.new_action(plan)
+        for name, value in row.values.items():
+            setattr(target, name, value)
+        if not clean_row(
+            target,
+            result=result,
+            row=index,
+            labels=LABEL,
+            where=LABEL["code"],
+            exclude=() if action is not None else ["operational_goal", "strategic_goal", "plan"],
+            validate_constraints=action is not None,
+        ):
+            continue
         if action is None:
             result.created += 1
             result.changes.append(
                 {"row": index, "code": row.code, "change": "create", "fields": []}
             )
         else:
-            if fields:
-                result.updated += 1
-                result.changes.append(
-                    {
-                        "row": index,
-                        "code": row.code,
-                        "change": "update",
-                        "fields": [LABEL[name] for name in fields],
-                    }
-                )
-            else:
-                result.unchanged += 1
-                continue
-        parsed.append((row, action))
+            result.updated += 1
+            result.changes.append(
+                {
+                    "row": index,
+                    "code": row.code,
+                    "change": "update",
+                    "fields": [LABEL[name] for name in fields],
+                }
+            )
+        parsed.append((row, target, action is None))
         if on_progress and index % 500 == 0:
             on_progress(int(40 * index / max(len(table.rows), 1)))
     if result.errors or dry_run:
         return result
-    _apply(parsed, plan, user, filename, on_progress)
-    result.applied = True
-    return result
+    return _applied(result, lambda: _apply(parsed, user, filename, on_progress))
 
 
 @transaction.atomic
 def _apply(
-    parsed: list[tuple[_Row, Action | None]],
-    plan: Plan,
+    parsed: list[tuple[_Row, Action, bool]],
     user: User,
     filename: str,
     on_progress: Callable[[int], None] | None,
 ) -> None:
+    """Save what ``actions_import`` checked: (row, action with the row's values, is new)."""
     reason = _("import %(file)s") % {"file": filename}
-    new_rows = [row for row, action in parsed if action is None]
+    new_rows = [(row, obj) for row, obj, is_new in parsed if is_new]
     # New actions in bulk (with their history); changed ones one by one through the service.
     if new_rows:
-        objects = [
-            Action(
-                operational_goal=row.goal,
-                strategic_goal_id=row.goal.strategic_goal_id,
-                plan=plan,
-                number=int(row.code.rsplit(".", 1)[1]),
-                code=row.code,
-                **row.values,
-            )
-            for row in new_rows
-        ]
-        for obj in objects:
-            obj.full_clean(
-                exclude=["operational_goal", "strategic_goal", "plan"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
         created = bulk_create_with_history(
-            objects, Action, batch_size=500, default_user=user, default_change_reason=reason
+            [obj for _row, obj in new_rows],
+            Action,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=reason,
         )
         for name in ACTION_M2M_FIELDS:
             through = getattr(Action, name).through
@@ -429,7 +467,7 @@ def _apply(
             through.objects.bulk_create(
                 [
                     through(action_id=obj.pk, **{f"{target}_id": item.pk})
-                    for obj, row in zip(created, new_rows, strict=True)
+                    for obj, (row, _obj) in zip(created, new_rows, strict=True)
                     for item in row.m2m[name]
                 ],
                 batch_size=2000,
@@ -437,11 +475,9 @@ def _apply(
         bulk_m2m_history(Action, created)
     if on_progress:
         on_progress(70)
-    for row, action in parsed:
-        if action is None:
+    for row, action, is_new in parsed:
+        if is_new:
             continue
-        for name, value in row.values.items():
-            setattr(action, name, value)
         action._history_user = user  # type: ignore[attr-defined]
         action_save(action=action, m2m=row.m2m, reason=reason)
 
@@ -477,7 +513,7 @@ def values_import(
         ).values_list("indicator_id", "year", "value")
     }
     seen: dict[tuple[int, int], int] = {}
-    pending: list[tuple[IndicatorValue, dict[str, Any]]] = []
+    pending: list[IndicatorValue] = []
 
     def cell(row: list[str], name: str) -> str:
         position = positions.get(VALUE_LABEL[name].lower())
@@ -599,31 +635,60 @@ def values_import(
         if current is None:
             if value is None and not no_data and not new["assessment"]:
                 continue  # an empty row for a year without values: nothing to do
-            result.created += 1
-            pending.append((IndicatorValue(indicator=indicator, year=year), new))
+            target = IndicatorValue(indicator=indicator, year=year)
         elif any(getattr(current, k) != v for k, v in new.items()):
-            result.updated += 1
-            pending.append((current, new))
+            target = current
         else:
             result.unchanged += 1
+            continue
+        for name, item in new.items():
+            setattr(target, name, item)
+        target.updated_by = user
+        if not clean_row(
+            target,
+            result=result,
+            row=number,
+            labels=VALUE_LABEL,
+            where=VALUE_LABEL["value"],
+            exclude=["indicator", "updated_by"],
+        ):
+            continue
+        if target.pk is None:
+            result.created += 1
+        else:
+            result.updated += 1
+        pending.append(target)
     if result.errors or dry_run:
         return result
-    _apply_values(pending, user, filename)
+    return _applied(result, lambda: _apply_values(pending, user, filename))
+
+
+def _applied(result: ImportResult, apply: Callable[[], None]) -> ImportResult:
+    """Apply what the check passed. The check ran every rule the apply runs, on the same
+    objects; only a change made by someone else in between can still be refused here, and
+    then nothing is written and the import says so instead of failing."""
+    try:
+        apply()
+    except (ValidationError, IntegrityError):
+        result.error(
+            0,
+            "",
+            _(
+                "Iemand anders wijzigde intussen dezelfde gegevens; er is niets gewijzigd. "
+                "Controleer het bestand opnieuw."
+            ),
+        )
+        return result
     result.applied = True
     return result
 
 
 @transaction.atomic
-def _apply_values(
-    pending: list[tuple[IndicatorValue, dict[str, Any]]], user: User, filename: str
-) -> None:
+def _apply_values(pending: list[IndicatorValue], user: User, filename: str) -> None:
+    """Save what ``values_import`` checked: every object already passed ``clean_row``."""
     reason = _("import %(file)s") % {"file": filename}
     new: list[IndicatorValue] = []
-    for value, data in pending:
-        for key, item in data.items():
-            setattr(value, key, item)
-        value.updated_by = user
-        value.full_clean(exclude=["indicator"], validate_unique=False)
+    for value in pending:
         if value.pk is None:
             new.append(value)
         else:

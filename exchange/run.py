@@ -20,6 +20,10 @@ def import_run(job_id: int, *, apply: bool) -> ImportJob:
     job = ImportJob.objects.select_related("plan", "requested_by").get(pk=job_id)
     if job.status == ImportStatus.APPLIED:
         return job
+    if not apply and job.status not in (ImportStatus.QUEUED, ImportStatus.CHECKING):
+        # A check delivered again by the broker after the job moved on (checked,
+        # applying, failed): nothing to do.
+        return job
     if (
         apply
         and job.status != ImportStatus.CHECKED

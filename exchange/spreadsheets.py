@@ -159,6 +159,13 @@ def read_table(upload: BinaryIO | File, *, filename: str, size: int | None = Non
     return table
 
 
+def _cell(text: str) -> str:
+    """A cell as the importers read it: trimmed, a byte-order mark that a program left at its
+    start dropped (the one invisible character removed rather than refused), a neutralised
+    formula restored."""
+    return unneutralise(text.strip().lstrip("\ufeff").strip())
+
+
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
@@ -170,10 +177,7 @@ def _read_xlsx(data: bytes) -> Table:
         ) from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [
-            [unneutralise(_cell_text(v).strip()) for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
+        rows = [[_cell(_cell_text(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     return _table(rows)
@@ -191,7 +195,7 @@ def _read_csv(data: bytes) -> Table:
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     try:
         rows = [
-            [unneutralise(cell.strip()) for cell in row]
+            [_cell(cell) for cell in row]
             for row in csv.reader(io.StringIO(text), delimiter=delimiter)
         ]
     except csv.Error as exc:

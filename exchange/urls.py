@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<slug:kind>/sjabloon.xlsx", views.import_template, name="import-template"),
     path("imports/<int:pk>/", views.import_job, name="import-job"),
     path("imports/<int:pk>/bevestigen/", views.import_confirm, name="import-confirm"),
+    path("imports/<int:pk>/opnieuw/", views.import_retry, name="import-retry"),
 ]
 
 # Under /api/v1/, without a namespace: the API's URL names are flat.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actionplan.columns import HEADER as ACTION_HEADER
 from actionplan.columns import action_template_rows
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.jobs import JobUnavailable, unavailable_page
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind, ImportStatus
@@ -54,11 +56,7 @@ def import_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
         except SpreadsheetError as exc:
             form.add_error("file", str(exc))
         else:
-            if services.runs_inline(job):
-                run.import_run(job.pk, apply=False)
-            else:
-                services.enqueue(job, apply=False)
-            return redirect("exchange:import-job", pk=job.pk)
+            return _check(request, job)
     recent = _jobs_for(request).filter(kind=kind)[:10]
     return render(
         request,
@@ -71,6 +69,30 @@ def import_start(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             "has_template": kind in TEMPLATES,
         },
         status=422 if request.method == "POST" else 200,
+    )
+
+
+def _check(request: AuthenticatedHttpRequest, job: ImportJob) -> HttpResponse:
+    """Check an uploaded file: a small one here, a large one in the worker."""
+    if services.runs_inline(job):
+        run.import_run(job.pk, apply=False)
+    else:
+        try:
+            services.enqueue(job, apply=False)
+        except JobUnavailable as exc:
+            return _not_started(request, exc, job)
+    return redirect("exchange:import-job", pk=job.pk)
+
+
+def _not_started(
+    request: AuthenticatedHttpRequest, exc: JobUnavailable, job: ImportJob
+) -> HttpResponse:
+    """503: the queue did not take the job; the job's page shows it failed, to retry."""
+    return unavailable_page(
+        request,
+        exc,
+        back_url=reverse("exchange:import-job", args=[job.pk]),
+        back_label=_("Naar de import"),
     )
 
 
@@ -102,8 +124,23 @@ def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Er is intussen iets veranderd: bekijk de nieuwe controle."))
     else:
-        services.enqueue(job, apply=True)
+        try:
+            services.enqueue(job, apply=True)
+        except JobUnavailable as exc:
+            return _not_started(request, exc, job)
     return redirect("exchange:import-job", pk=pk)
+
+
+@require_POST
+def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A failed import checked again from its file."""
+    job = get_object_or_404(_jobs_for(request), pk=pk)
+    try:
+        job = services.import_retry(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exchange:import-job", pk=pk)
+    return _check(request, job)
 
 
 @require_GET

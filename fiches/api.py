@@ -38,6 +38,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.views import APIView
 
+from actionplan import api_fields
 from actionplan.api_errors import DomainError
 from actionplan.http import api_user
 from actionplan.models import Action, Administration, Plan
@@ -269,7 +270,7 @@ DECIMAL: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 def limited_text_field(model: type[Model], name: str, **kwargs: Any) -> serializers.CharField:
     """A model's text with a maximum length: refused with 400 and the model's own message
     ("Maximaal 10.000 tekens (nu 212.000)."), published as ``maxLength`` in the schema."""
-    return serializers.CharField(
+    return api_fields.TextField(
         allow_blank=True, validators=list(text_field(model, name).validators), **kwargs
     )
 
@@ -286,8 +287,12 @@ class IndicatorValueInputSerializer(serializers.Serializer):
         ),
     )
     no_data = serializers.BooleanField(required=False, help_text="Er zijn geen gegevens.")
-    no_data_reason = serializers.CharField(
-        allow_blank=True, required=False, max_length=500, help_text="Verplicht bij no_data."
+    no_data_reason = api_fields.TextField(
+        multiline=False,
+        allow_blank=True,
+        required=False,
+        max_length=500,
+        help_text="Verplicht bij no_data.",
     )
     assessment = limited_text_field(
         IndicatorValue,
@@ -346,7 +351,7 @@ class FicheWriteSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = api_fields.TextField(
         max_length=5000,
         error_messages={
             "required": gettext_lazy("Geef een reden op."),

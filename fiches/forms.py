@@ -259,6 +259,14 @@ class ContributionForm(forms.Form):
     )
 
 
+class RoundDeadlineForm(ServiceForm):
+    """The new deadline of an open round; the rules are ``round_extend``'s."""
+
+    deadline = forms.DateField(
+        label=_("Nieuwe deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class RoundForm(ServiceForm):
     """The rules (a year of the plan, a deadline not in the past) are ``round_open``'s."""
 

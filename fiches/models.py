@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, Plan, action_plan_order
-from actionplan.texts import limited_text
+from actionplan.texts import PROSE, limited_text
 
 if TYPE_CHECKING:
     from actionplan.models import User
@@ -175,9 +175,16 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
         return Q(pk__in=[])
 
     @staticmethod
+    def open_condition() -> Q:
+        """Drafts and returned fiches of an open round, or reopened by AJH after closing."""
+        return Q(state__in=EDITABLE_STATES) & (
+            Q(round__status=RoundStatus.OPEN) | Q(late_allowed=True)
+        )
+
+    @staticmethod
     def edit_condition(user: User) -> Q:
-        """Authors edit drafts and returned fiches."""
-        return Q(state__in=EDITABLE_STATES) & FicheQuerySet.author_condition(user)
+        """Authors edit drafts and returned fiches while the round is open."""
+        return FicheQuerySet.open_condition() & FicheQuerySet.author_condition(user)
 
     @staticmethod
     def co_lead_condition(user: User) -> Q:
@@ -189,7 +196,7 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
     @staticmethod
     def contribute_condition(user: User) -> Q:
         """Co-lead administrations add their contribution while the fiche is editable."""
-        return Q(state__in=EDITABLE_STATES) & FicheQuerySet.co_lead_condition(user)
+        return FicheQuerySet.open_condition() & FicheQuerySet.co_lead_condition(user)
 
     @staticmethod
     def pdf_condition(user: User) -> Q:
@@ -233,6 +240,8 @@ class Fiche(models.Model):
         on_delete=models.PROTECT,
         related_name="fiches",
     )
+    # After the round closed, a late fiche is edited only once AJH reopened it.
+    late_allowed = models.BooleanField(_("na afsluiten van de ronde heropend"), default=False)
     goal = limited_text(_("inhoudelijk doel"), SHORT_TEXT_MAX)
     approach = limited_text(_("plan van aanpak"), LONG_TEXT_MAX)
     status_update = limited_text(_("stand van zaken"), LONG_TEXT_MAX)
@@ -257,7 +266,9 @@ class Fiche(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     # The reason of the latest return or reopening, shown prominently to the editor.
-    review_reason = models.TextField(_("reden van terugsturen of heropenen"), blank=True)
+    review_reason = models.TextField(
+        _("reden van terugsturen of heropenen"), blank=True, validators=PROSE
+    )
     # Derived, kept by fiches.services.supersession_refresh on every workflow step: the
     # year of the action's next approved fiche, empty while this one is the latest. The
     # progress "as of a year" is then a plain join instead of a lookup per action.
@@ -292,6 +303,15 @@ class Fiche(models.Model):
     @property
     def is_editable_state(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def is_closed_for_editing(self) -> bool:
+        """An editable state in a closed round that AJH has not reopened."""
+        return (
+            self.state in EDITABLE_STATES
+            and self.round.status == RoundStatus.CLOSED
+            and not self.late_allowed
+        )
 
     def days_left(self, deadline: dt.date, today: dt.date | None = None) -> int:
         today = today or timezone.localdate()
@@ -356,7 +376,7 @@ class ReviewEvent(models.Model):
         Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="review_events"
     )
     kind = models.CharField(_("stap"), max_length=10, choices=ReviewKind.choices)
-    reason = models.TextField(_("reden"), blank=True)
+    reason = models.TextField(_("reden"), blank=True, validators=PROSE)
     # Empty for steps made by the system (demo data, imports).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actionplan.display import date_display
 from actionplan.models import Action, Administration, Plan, User
+from actionplan.texts import check_text
 from fiches.checks import check_outliers, check_personal_data, indicator_value_key
 from fiches.merge import UNKNOWN, ValueState, three_way_merge, value_state
 from fiches.models import (
@@ -135,6 +137,52 @@ def round_open(
     return rnd, len(new)
 
 
+@transaction.atomic
+def round_close(*, rnd: ReportingRound, user: User) -> ReportingRound:
+    """No more editing or submitting in the round; AJH still reviews what was submitted,
+    and reopens a late fiche one by one (``fiche_reopen``)."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator sluit een rapporteringsronde af."))
+    current = ReportingRound.objects.select_for_update().get(pk=rnd.pk)
+    if current.status == RoundStatus.CLOSED:
+        raise WorkflowError(_("Ronde %(year)s is al afgesloten.") % {"year": current.year})
+    current.status = RoundStatus.CLOSED
+    current._history_user = user  # type: ignore[attr-defined]
+    current._change_reason = _("ronde afgesloten")  # type: ignore[attr-defined]
+    current.save()
+    return current
+
+
+@transaction.atomic
+def round_extend(*, rnd: ReportingRound, deadline: dt.date, user: User) -> ReportingRound:
+    """A later deadline for an open round."""
+    if not user.is_coordinator:
+        raise PermissionDenied(_("Alleen de coördinator verlengt een rapporteringsronde."))
+    current = ReportingRound.objects.select_for_update().get(pk=rnd.pk)
+    if current.status != RoundStatus.OPEN:
+        raise WorkflowError(
+            _("Ronde %(year)s is afgesloten; open ze opnieuw om de deadline te verlengen.")
+            % {"year": current.year}
+        )
+    if deadline <= current.deadline:
+        raise ValidationError(
+            {
+                "deadline": _("Kies een datum na de huidige deadline (%(date)s).")
+                % {"date": date_display(current.deadline)}
+            }
+        )
+    reason = _("deadline verlengd van %(old)s tot %(new)s") % {
+        "old": date_display(current.deadline),
+        "new": date_display(deadline),
+    }
+    current.deadline = deadline
+    current._history_user = user  # type: ignore[attr-defined]
+    current._change_reason = reason  # type: ignore[attr-defined]
+    current.full_clean()
+    current.save()
+    return current
+
+
 # --- Editing ---------------------------------------------------------------------------
 
 
@@ -158,6 +206,18 @@ def _check_can_edit(fiche: Fiche, user: User) -> None:
         raise WorkflowError(
             _("Een %(state)s fiche kan niet meer gewijzigd worden.")
             % {"state": fiche.get_state_display()}
+        )
+    _check_round_open(fiche)
+
+
+def _check_round_open(fiche: Fiche) -> None:
+    if fiche.is_closed_for_editing:
+        raise WorkflowError(
+            _(
+                "Ronde %(year)s is afgesloten: de fiche kan niet meer gewijzigd of ingediend "
+                "worden. Vraag AJH om ze te heropenen."
+            )
+            % {"year": fiche.year}
         )
 
 
@@ -406,7 +466,8 @@ def _save_values(
             indicator=indicator, year=fiche.year
         )
         new = {
-            "value": None if item.no_data else item.value,
+            # A number sent with "no data" is refused by the model, not dropped.
+            "value": item.value,
             "no_data": item.no_data,
             "no_data_reason": item.no_data_reason.strip() if item.no_data else "",
             "assessment": item.assessment,
@@ -432,10 +493,9 @@ def _save_values(
 def _clean_breakdown(
     indicator: Indicator, breakdown: Mapping[str, Decimal | None] | None
 ) -> dict[str, str]:
-    if not breakdown or not indicator.disaggregation:
-        return {}
-    allowed = {key for key, _label in indicator.categories}
-    return {k: str(v) for k, v in breakdown.items() if k in allowed and v is not None}
+    """The parts given (an empty field is none); which parts the indicator knows is the
+    model's rule (``IndicatorValue.clean``), refused there rather than dropped here."""
+    return {k: str(v) for k, v in (breakdown or {}).items() if v is not None}
 
 
 @transaction.atomic
@@ -558,6 +618,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef een reden op.")})
+    check_text("reason", reason)
     return reason
 
 
@@ -569,6 +630,7 @@ def fiche_submit(*, fiche: Fiche, user: User, expected_version: int | None = Non
         raise WorkflowError(
             _("Dit kan niet: de fiche is %(state)s.") % {"state": current.get_state_display()}
         )
+    _check_round_open(current)
     if expected_version is not None and current.version != expected_version:
         raise FicheConflict(current)
     missing = fiche_missing_for_submit(current)
@@ -624,11 +686,25 @@ def fiche_return(*, fiche: Fiche, user: User, reason: str) -> Fiche:
 
 @transaction.atomic
 def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
+    """An approved fiche back to draft; or, after the round closed, a late fiche (draft or
+    returned) editable again for its editors. Either way with a reason."""
     _require_coordinator(user)
     reason = _require_reason(reason)
     current = _locked(fiche)
     current.review_reason = reason
+    closed = current.round.status == RoundStatus.CLOSED
+    if current.is_closed_for_editing:
+        current.late_allowed = True
+        return _transition(
+            current,
+            user=user,
+            kind=ReviewKind.REOPEN,
+            allowed_from=EDITABLE_STATES,
+            to=current.state,
+            reason=reason,
+        )
     current.approved_at = None
+    current.late_allowed = current.late_allowed or closed
     reopened = _transition(
         current,
         user=user,

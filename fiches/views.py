@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import selectors as plan_selectors
-from actionplan.display import number_display, person_display
+from actionplan.display import date_display, number_display, person_display
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.models import Administration
+from actionplan.params import QueryParams
 from actionplan.selectors import plan_current
 from fiches import selectors, services
 from fiches.checks import indicator_value_key
-from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundForm
+from fiches.forms import ContributionForm, FicheForm, ReasonForm, RoundDeadlineForm, RoundForm
 from fiches.merge import ValueState, value_state
 from fiches.models import CONTENT_FIELDS, Fiche, FicheState, ReportingRound, content_field
 from indicators.models import Indicator
@@ -67,10 +68,14 @@ def action_indicators(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "")
-    if state not in FicheState.values:
-        state = ""
-    numbers = {name: _int_param(request, name) for name in ("year", "administration", "minister")}
+    params = QueryParams(request.GET)
+    state = params.choice("state", FicheState.values)
+    numbers = {
+        "year": params.year(),
+        "administration": params.integer("administration"),
+        "minister": params.integer("minister"),
+    }
+    params.check()
     fiches = selectors.my_fiches(request.user, state=state, **numbers)
     page = _paginate(request, fiches)
     export_query = QueryDict(mutable=True)
@@ -94,13 +99,6 @@ def my_fiches(request: AuthenticatedHttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def _int_param(request: AuthenticatedHttpRequest, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
 
 
 @require_GET
@@ -604,3 +602,63 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"plan": plan, "form": form, "rounds": round_rows},
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _coordinator_round(request: AuthenticatedHttpRequest, pk: int, message: str) -> ReportingRound:
+    if not request.user.is_coordinator:
+        raise PermissionDenied(message)
+    return get_object_or_404(ReportingRound, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def round_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Closing asks for confirmation: the page says how many fiches are then locked."""
+    rnd = _coordinator_round(request, pk, _("Alleen de coördinator sluit een ronde af."))
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            services.round_close(rnd=rnd, user=request.user)
+        except services.WorkflowError as exc:
+            error, status = str(exc), 409
+        else:
+            messages.success(
+                request,
+                _("Ronde %(year)s is afgesloten. Een late fiche heropen je vanaf de fiche.")
+                % {"year": rnd.year},
+            )
+            return HttpResponseRedirect(reverse("fiches:rounds"))
+    unsubmitted = rnd.fiches.filter(state__in=[FicheState.DRAFT, FicheState.RETURNED]).count()
+    return render(
+        request,
+        "fiches/round_close.html",
+        {"round": rnd, "unsubmitted": unsubmitted, "error": error},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    rnd = _coordinator_round(request, pk, _("Alleen de coördinator verlengt een ronde."))
+    form = RoundDeadlineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.round_extend(
+                    rnd=rnd, deadline=form.cleaned_data["deadline"], user=request.user
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except services.WorkflowError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("De deadline van ronde %(year)s is nu %(date)s.")
+                    % {"year": rnd.year, "date": date_display(form.cleaned_data["deadline"])},
+                )
+                return HttpResponseRedirect(reverse("fiches:rounds"))
+    return render(request, "fiches/round_extend.html", {"round": rnd, "form": form}, status=status)

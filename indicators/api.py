@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from actionplan import api_fields
 from actionplan.http import api_user
 from actionplan.models import Action
 from indicators.impact.api import ImpactIndicatorViewSet, ImpactValueViewSet
@@ -36,6 +37,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
     # Numbers may come as Flemish text too ("1.234,5"), read like everywhere else.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
+        **api_fields.TEXT_FIELD_MAPPING,
         models.DecimalField: ApiNumberField,
     }
 

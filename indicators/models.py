@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, ActionQuerySet, Plan, StrategicGoal
-from actionplan.texts import limited_text
+from actionplan.texts import LINE, PROSE, limited_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -111,12 +111,12 @@ class Indicator(models.Model):
     action = models.ForeignKey(
         Action, verbose_name=_("actie"), on_delete=models.PROTECT, related_name="indicators"
     )
-    name = models.CharField(_("naam"), max_length=300)
-    description = models.TextField(_("toelichting"), blank=True)
+    name = models.CharField(_("naam"), max_length=300, validators=LINE)
+    description = models.TextField(_("toelichting"), blank=True, validators=PROSE)
     kind = models.CharField(
         _("soort"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.QUANTITATIVE
     )
-    unit = models.CharField(_("eenheid"), max_length=60, blank=True)
+    unit = models.CharField(_("eenheid"), max_length=60, blank=True, validators=LINE)
     value_kind = models.CharField(
         _("soort waarde"),
         max_length=12,
@@ -289,7 +289,9 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"))
     value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2, null=True, blank=True)
     no_data = models.BooleanField(_("geen gegevens"), default=False)
-    no_data_reason = models.CharField(_("reden geen gegevens"), max_length=500, blank=True)
+    no_data_reason = models.CharField(
+        _("reden geen gegevens"), max_length=500, blank=True, validators=LINE
+    )
     # An assessment explains one year's figure in a paragraph or two.
     assessment = limited_text(_("beoordeling"), ASSESSMENT_MAX)
     breakdown = models.JSONField(_("uitsplitsing"), default=dict, blank=True)
@@ -336,9 +338,14 @@ class IndicatorValue(models.Model):
 
     def clean(self) -> None:
         indicator = self.indicator
+        if self.value is not None and not indicator.is_quantitative:
+            raise ValidationError(
+                {"value": _("Een kwalitatieve indicator heeft geen getal; gebruik de beoordeling.")}
+            )
         message = indicator.value_error(self.value)
         if message:
             raise ValidationError({"value": message})
+        self._clean_breakdown_keys()
         for number in (self.breakdown or {}).values():
             try:
                 part = Decimal(str(number))
@@ -349,6 +356,30 @@ class IndicatorValue(models.Model):
             message = indicator.value_error(part)
             if message:
                 raise ValidationError({"breakdown": message})
+
+    def _clean_breakdown_keys(self) -> None:
+        """A breakdown only by the indicator's own categories: sent for an indicator without
+        one, or with a category it does not know, it is refused, never dropped."""
+        if not self.breakdown:
+            return
+        if not isinstance(self.breakdown, dict):
+            raise ValidationError({"breakdown": _("Geef de uitsplitsing als categorie: getal.")})
+        allowed = [key for key, _label in self.indicator.categories]
+        if not allowed:
+            raise ValidationError(
+                {"breakdown": _("Deze indicator heeft geen uitsplitsing; laat ze weg.")}
+            )
+        unknown = sorted(set(self.breakdown) - set(allowed))
+        if unknown:
+            raise ValidationError(
+                {
+                    "breakdown": _(
+                        "Onbekende categorie in de uitsplitsing: %(unknown)s. Deze indicator "
+                        "kent: %(allowed)s."
+                    )
+                    % {"unknown": ", ".join(unknown), "allowed": ", ".join(allowed)}
+                }
+            )
 
     @property
     def is_filled(self) -> bool:
@@ -482,9 +513,9 @@ class ImpactIndicator(models.Model):
         help_text=_("Leeg: een indicator van het hele plan."),
     )
     kind = models.CharField(_("soort"), max_length=10, choices=ImpactKind.choices)
-    name = models.CharField(_("naam"), max_length=300)
+    name = models.CharField(_("naam"), max_length=300, validators=LINE)
     definition = limited_text(_("definitie"), IMPACT_DEFINITION_MAX)
-    unit = models.CharField(_("eenheid"), max_length=60)
+    unit = models.CharField(_("eenheid"), max_length=60, validators=LINE)
     value_kind = models.CharField(
         _("soort waarde"), max_length=12, choices=ValueKind.choices, default=ValueKind.COUNT
     )
@@ -583,7 +614,7 @@ class ImpactValue(models.Model):
     disaggregation_key = models.CharField(
         _("uitsplitsing (sleutel)"), max_length=200, blank=True, editable=False
     )
-    source = models.CharField(_("bron"), max_length=300)
+    source = models.CharField(_("bron"), max_length=300, validators=LINE)
     source_date = models.DateField(_("publicatiedatum van de bron"))
     note = limited_text(_("opmerking"), IMPACT_NOTE_MAX)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)

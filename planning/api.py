@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from actionplan import api_fields
 from actionplan.http import api_user
 from actionplan.models import Action, Plan
 from actionplan.selectors import plan_current
@@ -62,14 +63,15 @@ class PlanVersionCreateSerializer(serializers.Serializer):
         required=False,
         help_text="Code van het actieplan; standaard het meest recente.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.TextField(required=False, allow_blank=True, default="")
 
 
 class DecisionSerializer(serializers.Serializer):
     decision_date = serializers.DateField(
         error_messages={"required": gettext_lazy("Geef de datum van de beslissing op.")}
     )
-    decision_reference = serializers.CharField(
+    decision_reference = api_fields.TextField(
+        multiline=False,
         max_length=200,
         error_messages={
             "required": gettext_lazy("Geef de referentie van de beslissing op."),
@@ -204,18 +206,18 @@ class ChangeRequestSerializer(serializers.ModelSerializer):
 class ChangeRequestCreateSerializer(serializers.Serializer):
     action = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=ChangeKind.choices)
-    reason = serializers.CharField(
+    reason = api_fields.TextField(
         error_messages={"blank": gettext_lazy("Geef de reden van de wijziging op.")}
     )
     proposed = serializers.DictField(required=False, default=dict)
 
 
 class DecisionNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = api_fields.TextField(required=False, allow_blank=True, default="")
 
 
 class RejectionSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = api_fields.TextField(
         error_messages={
             "required": gettext_lazy("Geef de reden van de afwijzing op."),
             "blank": gettext_lazy("Geef de reden van de afwijzing op."),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplan.history import History
 from actionplan.models import Action, Plan, User
+from actionplan.texts import LINE, PROSE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -59,12 +60,15 @@ class PlanVersion(models.Model):
     state = models.CharField(
         _("status"), max_length=20, choices=VersionState.choices, default=VersionState.DRAFT
     )
-    note = models.TextField(_("toelichting"), blank=True)
+    note = models.TextField(_("toelichting"), blank=True, validators=PROSE)
     content = models.JSONField(_("inhoud"), null=True, blank=True, editable=False)
     content_sha256 = models.CharField(_("SHA-256 van de inhoud"), max_length=64, blank=True)
     decision_date = models.DateField(_("datum van de beslissing"), null=True, blank=True)
     decision_reference = models.CharField(
-        _("referentie van de beslissing"), max_length=200, blank=True
+        _("referentie van de beslissing"),
+        max_length=200,
+        blank=True,
+        validators=LINE,
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -178,7 +182,7 @@ class ChangeRequest(models.Model):
         Action, verbose_name=_("actie"), on_delete=models.PROTECT, related_name="change_requests"
     )
     kind = models.CharField(_("soort wijziging"), max_length=20, choices=ChangeKind.choices)
-    reason = models.TextField(_("reden"))
+    reason = models.TextField(_("reden"), validators=PROSE)
     proposed = models.JSONField(_("voorgestelde waarden"), default=dict, blank=True)
     state = models.CharField(
         _("status"), max_length=20, choices=RequestState.choices, default=RequestState.REQUESTED
@@ -199,7 +203,9 @@ class ChangeRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
-    decision_note = models.TextField(_("toelichting bij de beslissing"), blank=True)
+    decision_note = models.TextField(
+        _("toelichting bij de beslissing"), blank=True, validators=PROSE
+    )
     version = models.ForeignKey(
         PlanVersion,
         verbose_name=_("planversie"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.params import QueryParams
 from actionplan.selectors import action_detail, plan_current
 from planning import selectors, services, snapshots
 from planning.forms import (
@@ -179,7 +180,9 @@ def version_compare(request: AuthenticatedHttpRequest, a: int, b: int) -> HttpRe
 @require_GET
 def change_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_staff(request)
-    state = request.GET.get("state", "")
+    params = QueryParams(request.GET)
+    state = params.choice("state", RequestState.values)
+    params.check()
     return render(
         request,
         "planning/changes/list.html",

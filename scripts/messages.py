@@ -33,8 +33,9 @@ LOCALE = ROOT / "locale"
 LANGUAGES = ["en"]  # every language but the source language, Dutch
 # Not interface: third-party code, runtime files, tests and tooling.
 IGNORE = [".venv", "node_modules", "var", "tests", "scripts", "locale", "build", "*.egg-info"]
-# What must survive translation unchanged: Python placeholders, a literal %, HTML tags.
-PLACEHOLDER = re.compile(r"%%|%\([^)]+\)[sdif]|%[sdif]|<[^>]+>")
+# What must survive translation unchanged: Python placeholders (%(name)s, {name}), a
+# literal %, HTML tags.
+PLACEHOLDER = re.compile(r"%%|%\([^)]+\)[sdif]|%[sdif]|\{\w+\}|<[^>]+>")
 GETTEXT_TOOLS = ["xgettext", "msgmerge", "msguniq", "msgattrib"]
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from kombu.simple import SimpleQueue
 
+from actionplan.celery import app
 from actionplan.models import Plan, Role
 from actionplan.services import plan_load
 from tests.factories import AdministrationFactory, UserFactory
@@ -100,3 +102,66 @@ def coordinator_client(client, coordinator):
 def reader_client(client, reader):
     client.force_login(reader)
     return client
+
+
+# --- Jobs ------------------------------------------------------------------------------
+# The services publish their jobs to the real broker. In tests they go to a queue of this
+# test process that no worker reads: a worker started by another test must not pick up a
+# job whose row exists only in this test's database, and a test can see what was sent.
+# (A test that starts a worker routes the job to the worker's own queue meanwhile.)
+JOB_QUEUE = f"tests-jobs-{uuid.uuid4().hex[:12]}"
+JOB_TASKS = ("evaluations.tasks.*", "exchange.tasks.*")
+
+
+def _drain_jobs() -> list[tuple[str, list]]:
+    """The jobs waiting in the tests' queue, taken out of it: (task name, args)."""
+    taken = []
+    with app.connection_for_write() as connection:
+        queue = SimpleQueue(connection, JOB_QUEUE, no_ack=True)
+        try:
+            while True:
+                try:
+                    message = queue.get(block=False)
+                except queue.Empty:
+                    break
+                taken.append((message.headers["task"], message.decode()[0]))
+        finally:
+            queue.close()
+    return taken
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _job_queue():
+    # ``conf.update`` (not assignment) makes Celery rebuild its router.
+    previous = app.conf.task_routes
+    app.conf.update(task_routes={name: {"queue": JOB_QUEUE} for name in JOB_TASKS})
+    yield
+    app.conf.update(task_routes=previous)
+    _drain_jobs()
+
+
+@pytest.fixture
+def published_jobs():
+    """Call it to get the jobs the test published since it started, oldest first."""
+    _drain_jobs()
+    return _drain_jobs
+
+
+class Broker:
+    """Takes the broker away from the application and gives it back."""
+
+    def __init__(self) -> None:
+        self.url = app.conf.broker_url
+
+    def down(self) -> None:
+        app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    def up(self) -> None:
+        app.conf.broker_url = self.url
+
+
+@pytest.fixture
+def broker():
+    broker = Broker()
+    yield broker
+    broker.up()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from actionplan.charts import Bar, bar_chart, bars
 from actionplan.filters import ActionFilter
 from actionplan.models import Action, Plan
+from actionplan.params import QueryParams
 from actionplan.selectors import plan_current
 from evaluations.dashboard import selectors
 from evaluations.dashboard.selectors import PROGRESS_COLUMNS, AsOf
@@ -35,20 +36,16 @@ class Dashboard:
         self.plan: Plan = plan_current(params.get("plan"))
         today = timezone.localdate()
         default_year = min(max(today.year, self.plan.start_year), self.plan.end_year)
-        try:
-            year = int(params.get("year", default_year))
-        except ValueError:
-            year = default_year
-        if year not in self.plan.years:
-            year = default_year
+        # A year outside the plan or a filter value that matches nothing is refused (400),
+        # never replaced by the default: the figures would answer another question.
+        query = QueryParams(params)
+        year = query.year(self.plan) or default_year
+        plan_actions = Action.objects.for_plan(self.plan)
+        self.filter = query.filter(ActionFilter(params or None, queryset=plan_actions))
+        query.check()
         self.as_of = AsOf.for_year(year, today)
         self.years = list(self.plan.years)
-        plan_actions = Action.objects.for_plan(self.plan)
-        self.filter = ActionFilter(params or None, queryset=plan_actions)
-        valid = not self.filter.is_bound or self.filter.is_valid()
-        self.actions: QuerySet[Action] = (
-            self.filter.qs if self.filter.is_bound and valid else plan_actions
-        )
+        self.actions: QuerySet[Action] = self.filter.qs if self.filter.is_bound else plan_actions
         self.filtered = any(params.get(name) for name in self.filter.form.fields)
         self.page_number = params.get("page")
         # The parameters the dashboard reads, for its own links and its cache key; anything
@@ -58,12 +55,10 @@ class Dashboard:
             values = [value for value in params.getlist(name) if value]
             if values:
                 self.query.setlist(name, values)
-        # Free-text searches and invalid filters are computed each time rather than filling
-        # the cache with one entry per string typed.
-        self.cacheable = (
-            valid
-            and not params.get("q")
-            and (self.page_number is None or self.page_number in PAGE_NUMBERS)
+        # Free-text searches are computed each time rather than filling the cache with one
+        # entry per string typed.
+        self.cacheable = not params.get("q") and (
+            self.page_number is None or self.page_number in PAGE_NUMBERS
         )
 
     @cached_property

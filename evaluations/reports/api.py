@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from actionplan import api_fields
 from actionplan.api_errors import DomainError
 from actionplan.http import api_user
 from actionplan.selectors import plan_current
@@ -114,7 +115,8 @@ class ReleaseRequestSerializer(serializers.Serializer):
             "invalid": "Geef de datum als JJJJ-MM-DD.",
         }
     )
-    reference = serializers.CharField(
+    reference = api_fields.TextField(
+        multiline=False,
         max_length=200,
         error_messages={"required": "Vul de referentie in.", "blank": "Vul de referentie in."},
     )

@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import threading
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,9 +46,47 @@ def _progress(report: EvaluationReport, percent: int, step: str) -> None:
     ):
         return
     report.progress, report.step, report.heartbeat_at = percent, step, now
-    EvaluationReport.objects.filter(pk=report.pk).update(
-        progress=percent, step=step, heartbeat_at=now
+    _own(report).update(progress=percent, step=step, heartbeat_at=now)
+
+
+def _own(report: EvaluationReport) -> QuerySet[EvaluationReport]:
+    """The row while this build is its current attempt: a build that the beat task gave up
+    on (and queued again) writes nothing over the new attempt."""
+    return EvaluationReport.objects.filter(
+        pk=report.pk, attempts=report.attempts, status=ReportStatus.RUNNING
     )
+
+
+class Heartbeat:
+    """Writes the report's sign of life from a thread every fifth of
+    ``REPORT_HEARTBEAT_TIMEOUT`` while the build runs: a long step (laying out hundreds of
+    pages) is not taken for a dead worker, and a killed worker falls silent at once."""
+
+    def __init__(self, report: EvaluationReport) -> None:
+        self.report = report
+        self.every = settings.REPORT_HEARTBEAT_TIMEOUT / 5
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(
+            target=self.run, name=f"report-{report.pk}-heartbeat", daemon=True
+        )
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.every):
+                try:
+                    _own(self.report).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("report %s: heartbeat not written", self.report.pk)
+        finally:
+            connections.close_all()  # this thread's own connection
 
 
 def render_report_html(report: EvaluationReport) -> str:
@@ -65,45 +106,69 @@ def render_report_html(report: EvaluationReport) -> str:
         return render_to_string("evaluations/pdf/report.html", {"c": content})
 
 
-def report_build(report_id: int) -> EvaluationReport:
-    """Build the PDF of a report. Idempotent: a finished report is left as it is.
+def report_build(report_id: int, attempt: int | None = None) -> EvaluationReport:
+    """Build the PDF of a report, once.
 
-    Progress and a heartbeat are written as it goes; any error ends in ``failed`` with the
-    reason on the row.
+    The job of ``attempt`` builds only a queued report whose current attempt it is (the
+    command line passes none: the current one). A finished report, one that a live worker
+    builds, or a message of an earlier attempt that the broker delivers again (after its
+    visibility timeout) leaves the row as it is. Progress and a heartbeat are written as
+    it goes; any error ends in ``failed`` with the reason on the row.
     """
     with transaction.atomic():
         report = EvaluationReport.objects.select_for_update().get(pk=report_id)
-        if report.is_finished:
+        attempt = report.attempts if attempt is None else attempt
+        if report.status != ReportStatus.QUEUED or report.attempts != attempt:
+            logger.info(
+                "report %s attempt %s skipped: the report is %s at attempt %s",
+                report.pk,
+                attempt,
+                report.status,
+                report.attempts,
+            )
             return report
         report.status = ReportStatus.RUNNING
         report.started_at = timezone.now()
         report.heartbeat_at = report.started_at
-        report.attempts += 1
         report.progress = 0
         report.step = _("gegevens laden")
         report.save()
-    try:
-        html = render_report_html(report)
-        _progress(report, 20, _("opmaak voorbereiden"))
-        result = render_pdf(
-            html, on_progress=lambda f: _progress(report, 20 + int(f * 70), _("PDF opmaken"))
-        )
-        _progress(report, 95, _("bewaren"))
-        digest = hashlib.sha256(result.pdf).hexdigest()
-        with transaction.atomic():
-            report.file.save(report.filename, ContentFile(result.pdf), save=False)
-            report.sha256 = digest
-            report.page_count = result.pages
-            report.size = len(result.pdf)
-            report.status = ReportStatus.DONE
-            report.progress = 100
-            report.step = ""
-            report.finished_at = timezone.now()
-            report.save()
-    except Exception as exc:
-        logger.exception("report %s failed", report.pk)
-        report_fail(report, _("Het opmaken mislukte: %(error)s") % {"error": _describe(exc)})
-        raise
+    with Heartbeat(report):
+        try:
+            html = render_report_html(report)
+            _progress(report, 20, _("opmaak voorbereiden"))
+            result = render_pdf(
+                html,
+                on_progress=lambda f: _progress(report, 20 + int(f * 70), _("PDF opmaken")),
+            )
+            _progress(report, 95, _("bewaren"))
+            digest = hashlib.sha256(result.pdf).hexdigest()
+            with transaction.atomic():
+                if not _own(report).select_for_update().exists():
+                    logger.warning(
+                        "report %s attempt %s: given up on while it ran, PDF not kept",
+                        report.pk,
+                        attempt,
+                    )
+                    report.refresh_from_db()
+                    return report
+                report.file.save(report.filename, ContentFile(result.pdf), save=False)
+                report.sha256 = digest
+                report.page_count = result.pages
+                report.size = len(result.pdf)
+                report.status = ReportStatus.DONE
+                report.progress = 100
+                report.step = ""
+                report.finished_at = timezone.now()
+                report.save()
+        except Exception as exc:
+            logger.exception("report %s failed", report.pk)
+            with transaction.atomic():
+                if _own(report).select_for_update().exists():
+                    report_fail(
+                        report, _("Het opmaken mislukte: %(error)s") % {"error": _describe(exc)}
+                    )
+            raise
     return report
 
 

@@ -147,6 +147,8 @@ class ReportContent:
     edition: int = 1
     report_id: int | None = None
     requested_at: Any = None
+    # Requested before the reference year began: a preview (EvaluationReport.is_preview).
+    preview: bool = False
     # The plan's consultation moments and the stakeholder input for this evaluation, and
     # (final evaluation) the plan- and goal-level context and outcome indicators.
     consultation: EvaluationConsultation | None = None
@@ -308,6 +310,7 @@ def report_content(report: EvaluationReport) -> ReportContent:
         plan=plan,
         kind=report.kind,
         kind_label=report.get_kind_display(),
+        preview=report.is_preview,
         year=year,
         years=[y for y in plan.years if y <= year],
         made_at=timezone.localtime(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actionplan.models import Plan, StrategicGoal, User
-from evaluations.models import Finding, Narrative
+from evaluations.models import Finding, Narrative, ReportKind
 from evaluations.reports.services import check_kind_year
 
 
@@ -22,6 +23,48 @@ def narrative_with_findings(*, plan: Plan, kind: str, year: int) -> Narrative | 
         .prefetch_related("findings")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class NarrativeStatus:
+    """One evaluation's texts as the reports page lists them: which sections are empty."""
+
+    kind: str
+    kind_label: str
+    year: int
+    missing: list[str]
+
+
+def narrative_statuses(plan: Plan) -> list[NarrativeStatus]:
+    """The interim evaluation (the plan's middle year), the final evaluation (its last year)
+    and every other evaluation AJH began, each with the sections still empty, so that AJH
+    sees before requesting what the report would leave blank. Three queries."""
+    goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
+    written = {
+        (n.kind, n.year): n
+        for n in Narrative.objects.filter(plan=plan).prefetch_related("findings")
+    }
+    middle = plan.start_year + (plan.end_year - plan.start_year) // 2
+    keys = [(ReportKind.INTERIM.value, middle), (ReportKind.FINAL.value, plan.end_year)]
+    keys += sorted(k for k in written if k not in keys)
+    labels = dict(ReportKind.choices)
+    statuses = []
+    for kind, year in keys:
+        narrative = written.get((kind, year))
+        findings = {f.strategic_goal_id: f for f in narrative.findings.all()} if narrative else {}
+        missing = []
+        if not (narrative and narrative.summary.strip()):
+            missing.append(_("samenvatting"))
+        for goal in goals:
+            finding = findings.get(goal.pk)
+            if not (finding and finding.text.strip()):
+                missing.append(_("bevindingen SD%(n)s") % {"n": goal.number})
+        if not (narrative and narrative.recommendations.strip()):
+            missing.append(_("aanbevelingen"))
+        if kind == ReportKind.FINAL and not (narrative and narrative.impact_analysis.strip()):
+            missing.append(_("impactanalyse"))
+        statuses.append(NarrativeStatus(kind, str(labels[kind]), year, missing))
+    return statuses
 
 
 class NarrativeConflict(Exception):

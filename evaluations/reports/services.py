@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
-from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actionplan import jobs
 from actionplan.display import date_display
 from actionplan.models import Plan, User
 from evaluations.models import (
@@ -29,6 +30,8 @@ from evaluations.models import (
 )
 from fiches.models import Fiche, FicheQuerySet
 from planning.models import PlanVersion
+
+logger = logging.getLogger(__name__)
 
 EVALUATION_KINDS = (ReportKind.INTERIM, ReportKind.FINAL, ReportKind.ANNUAL)
 
@@ -53,29 +56,37 @@ def check_kind_year(plan: Plan, kind: str, year: int) -> None:
 BUILD_TASK = "evaluations.tasks.build_report"
 
 
-def _enqueue(report: EvaluationReport) -> None:
-    """Send the worker's job by name once the row is committed: the task module imports
-    the worker side (``build``), not this one, so there is no circle."""
-    transaction.on_commit(lambda: current_app.send_task(BUILD_TASK, args=[report.pk]))
+def _publish(report: EvaluationReport) -> None:
+    """Hand the committed row to the worker, by name (the task module imports the worker
+    side, ``build``, not this one). The job carries the attempt: a message of an earlier
+    attempt that the broker delivers again later builds nothing. When the queue does not
+    take it, the row says so (failed, to retry at once) and ``JobUnavailable`` goes up to
+    the request, which answers 503."""
+    try:
+        jobs.enqueue(BUILD_TASK, [report.pk, report.attempts])
+    except jobs.JobUnavailable as exc:
+        with transaction.atomic():
+            report_fail(report, str(exc))
+        raise
 
 
-@transaction.atomic
 def report_request(
     *, plan: Plan, kind: str, year: int, user: User | None, enqueue: bool = True
 ) -> EvaluationReport:
-    """A ``queued`` report; the worker builds it after the transaction commits."""
+    """A ``queued`` report, committed, then its job published (``enqueue=False``: the
+    command line builds it in-process)."""
     if user is not None and not user.is_coordinator:
         raise PermissionDenied(_("Alleen de coördinator vraagt evaluatierapporten aan."))
     check_kind_year(plan, kind, year)
-    report = EvaluationReport(plan=plan, kind=kind, year=year, requested_by=user)
-    report._history_user = user  # type: ignore[attr-defined]
-    report.save()
+    with transaction.atomic(durable=True):
+        report = EvaluationReport(plan=plan, kind=kind, year=year, requested_by=user, attempts=1)
+        report._history_user = user  # type: ignore[attr-defined]
+        report.save()
     if enqueue:
-        _enqueue(report)
+        _publish(report)
     return report
 
 
-@transaction.atomic
 def fiche_pdf_request(*, fiche: Fiche, user: User) -> EvaluationReport:
     """A PDF of one fiche, for its editors and the coordinators."""
     allowed = Fiche.objects.filter(FicheQuerySet.pdf_condition(user), pk=fiche.pk).exists()
@@ -83,50 +94,78 @@ def fiche_pdf_request(*, fiche: Fiche, user: User) -> EvaluationReport:
         raise PermissionDenied(
             _("Alleen redacteurs van deze actie en de coördinator maken een PDF van deze fiche.")
         )
-    report = EvaluationReport(
-        plan=fiche.action.plan,
-        kind=ReportKind.FICHE,
-        year=fiche.year,
-        fiche=fiche,
-        requested_by=user,
-    )
-    report._history_user = user  # type: ignore[attr-defined]
-    report.save()
-    _enqueue(report)
+    with transaction.atomic(durable=True):
+        report = EvaluationReport(
+            plan=fiche.action.plan,
+            kind=ReportKind.FICHE,
+            year=fiche.year,
+            fiche=fiche,
+            requested_by=user,
+            attempts=1,
+        )
+        report._history_user = user  # type: ignore[attr-defined]
+        report.save()
+    _publish(report)
     return report
 
 
-@transaction.atomic
-def report_retry(*, report: EvaluationReport, user: User) -> EvaluationReport:
-    if not (user.is_coordinator or report.requested_by_id == user.pk):
-        raise PermissionDenied(_("Je mag dit rapport niet opnieuw starten."))
-    report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
-    if report.stale_reason:
-        # Shown as failed, not yet marked by the beat task: record the failure first.
-        report_fail(report, report.stale_reason)
-    if report.status != ReportStatus.FAILED:
-        raise ValidationError(_("Alleen een mislukt rapport kan opnieuw gestart worden."))
+def _queue_again(report: EvaluationReport, reason: str) -> None:
+    """A failed report queued as a new attempt (the caller holds the row's lock)."""
     report.status = ReportStatus.QUEUED
+    report.queued_at = timezone.now()
+    report.attempts += 1
     report.error = ""
     report.progress = 0
     report.step = ""
-    report._history_user = user  # type: ignore[attr-defined]
-    report._change_reason = _("opnieuw gestart")  # type: ignore[attr-defined]
+    report.started_at = None
+    report.heartbeat_at = None
+    report.finished_at = None
+    report._change_reason = reason  # type: ignore[attr-defined]
     report.save()
-    _enqueue(report)
+
+
+def report_retry(*, report: EvaluationReport, user: User) -> EvaluationReport:
+    if not (user.is_coordinator or report.requested_by_id == user.pk):
+        raise PermissionDenied(_("Je mag dit rapport niet opnieuw starten."))
+    with transaction.atomic(durable=True):
+        report = EvaluationReport.objects.select_for_update().get(pk=report.pk)
+        if report.stale_reason:
+            # Shown as failed, not yet marked by the beat task: record the failure first.
+            report_fail(report, report.stale_reason)
+        if report.status != ReportStatus.FAILED:
+            raise ValidationError(_("Alleen een mislukt rapport kan opnieuw gestart worden."))
+        report._history_user = user  # type: ignore[attr-defined]
+        _queue_again(report, _("opnieuw gestart"))
+    _publish(report)
     return report
 
 
 def reports_mark_stale(now: dt.datetime | None = None) -> int:
     """Write ``failed`` on reports whose worker died (instead of ``running`` forever) and on
     reports that no worker picked up within REPORT_QUEUE_TIMEOUT (instead of ``queued``
-    forever), with the reason. Run by the beat task; pages only show it."""
+    forever), with the reason. A report whose worker died is queued again, once: a worker
+    killed by a deployment or the memory limit should not cost the coordinator a click.
+    Run by the beat task; pages only show it. Returns how many were marked."""
     count = 0
-    for report in EvaluationReport.objects.stale(now or timezone.now()):
-        reason = report.stale_reason
-        if reason:
+    for pk in EvaluationReport.objects.stale(now or timezone.now()).values_list("pk", flat=True):
+        again = False
+        with transaction.atomic(durable=True):
+            report = EvaluationReport.objects.select_for_update().get(pk=pk)
+            reason = report.stale_reason
+            if not reason:
+                continue  # it finished, or wrote a sign of life, in the meantime
+            died = report.status == ReportStatus.RUNNING
             report_fail(report, reason)
             count += 1
+            again = died and not report.auto_retried
+            if again:
+                report.auto_retried = True
+                _queue_again(report, _("automatisch opnieuw gestart"))
+        if again:
+            try:
+                _publish(report)
+            except jobs.JobUnavailable:
+                logger.warning("report %s not queued again: the broker is unavailable", pk)
     return count
 
 

@@ -12,13 +12,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan.http import AuthenticatedHttpRequest
+from actionplan.jobs import JobUnavailable, unavailable_page
 from actionplan.models import StrategicGoal
 from actionplan.selectors import plan_current
-from evaluations.models import EvaluationReport, Narrative, ReleaseStep, ReportKind, ReportStatus
+from evaluations.models import EvaluationReport, ReleaseStep, ReportKind, ReportStatus
 from evaluations.reports import narratives, selectors, services
 from evaluations.reports.forms import GUIDANCE, NarrativeForm, ReleaseForm, ReportRequestForm
 from fiches.models import Fiche
@@ -36,22 +38,33 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not request.user.is_coordinator:
             raise PermissionDenied(_("Alleen de coördinator vraagt evaluatierapporten aan."))
         if form.is_valid():
-            report = services.report_request(
-                plan=plan,
-                kind=form.cleaned_data["kind"],
-                year=form.cleaned_data["year"],
-                user=request.user,
-            )
+            try:
+                report = services.report_request(
+                    plan=plan,
+                    kind=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                    user=request.user,
+                )
+            except JobUnavailable as exc:
+                return _not_started(request, exc, None)
             messages.success(
                 request,
                 _("%(report)s is aangevraagd; het wordt nu opgemaakt.")
                 % {"report": report.get_kind_display().capitalize()},
             )
+            if report.is_preview:
+                messages.info(
+                    request,
+                    _(
+                        "Het referentiejaar %(year)s is nog niet begonnen: het rapport is een "
+                        "voorbeeld en zegt dat op de eerste bladzijde."
+                    )
+                    % {"year": report.year},
+                )
             return redirect("reports:reports")
     page = Paginator(selectors.evaluation_reports(request.user), 25).get_page(
         request.GET.get("page")
     )
-    narratives = Narrative.objects.filter(plan=plan).select_related("updated_by")
     return render(
         request,
         "evaluations/reports.html",
@@ -59,7 +72,9 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "plan": plan,
             "form": form,
             "page": page,
-            "narratives": narratives,
+            "narratives": narratives.narrative_statuses(plan)
+            if request.user.is_coordinator
+            else [],
             "kinds": [(k, v) for k, v in ReportKind.choices if k != ReportKind.FICHE],
         },
         status=422 if request.method == "POST" else 200,
@@ -171,6 +186,17 @@ def report_release(request: AuthenticatedHttpRequest, pk: int, step: str) -> Htt
     )
 
 
+def _not_started(
+    request: AuthenticatedHttpRequest, exc: JobUnavailable, fiche_id: int | None
+) -> HttpResponse:
+    """503: the queue did not take the job; the report is listed as failed, to retry."""
+    if fiche_id:
+        back = (reverse("fiches:detail", args=[fiche_id]), _("Terug naar de fiche"))
+    else:
+        back = (reverse("reports:reports"), _("Terug naar de rapporten"))
+    return unavailable_page(request, exc, back_url=back[0], back_label=back[1])
+
+
 @require_POST
 def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(EvaluationReport.objects.visible_to(request.user), pk=pk)
@@ -178,6 +204,8 @@ def report_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.report_retry(report=report, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except JobUnavailable as exc:
+        return _not_started(request, exc, report.fiche_id)
     else:
         messages.success(request, _("Het rapport wordt opnieuw opgemaakt."))
     if report.fiche_id:
@@ -305,6 +333,9 @@ def fiche_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fiche = get_object_or_404(
         Fiche.objects.visible_to(request.user).select_related("action__plan"), pk=pk
     )
-    services.fiche_pdf_request(fiche=fiche, user=request.user)
+    try:
+        services.fiche_pdf_request(fiche=fiche, user=request.user)
+    except JobUnavailable as exc:
+        return _not_started(request, exc, fiche.pk)
     messages.success(request, _("De PDF van deze fiche wordt opgemaakt."))
     return redirect("fiches:detail", pk=pk)

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from actionplan import api_fields
 from actionplan.http import api_user
 from actionplan.models import Plan, StrategicGoal
 from indicators.impact.services import (
@@ -43,6 +44,7 @@ class ReadOrMaintainer(permissions.BasePermission):
 
 NUMBERS_AS_TEXT = {
     **serializers.ModelSerializer.serializer_field_mapping,
+    **api_fields.TEXT_FIELD_MAPPING,
     # Numbers may come as Flemish text too ("1.234,5"), read like everywhere else.
     models.DecimalField: ApiNumberField,
 }
@@ -73,7 +75,7 @@ class ImpactIndicatorSerializer(serializers.ModelSerializer):
 
 class ImpactValueSerializer(serializers.ModelSerializer):
     disaggregation = serializers.DictField(
-        child=serializers.CharField(),
+        child=api_fields.TextField(multiline=False),
         required=False,
         help_text='Bv. {"sex": "vrouw", "age_group": "18-24"}; leeg voor het totaal.',
     )

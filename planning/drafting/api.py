@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actionplan import api_fields
 from actionplan.api import ActionSerializer, ActionViewSet, CodedSerializer
 from actionplan.api_errors import DomainError
 from actionplan.http import api_user
@@ -115,13 +116,13 @@ class ProposalDetailSerializer(ActionSerializer):
 
 class ProposalWriteSerializer(serializers.Serializer):
     strategic_goal = serializers.PrimaryKeyRelatedField(queryset=StrategicGoal.objects.all())
-    title = serializers.CharField(max_length=500)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = api_fields.TextField(multiline=False, max_length=500)
+    description = api_fields.TextField(required=False, allow_blank=True)
     lead_minister = serializers.PrimaryKeyRelatedField(
         queryset=Minister.objects.all(), required=False, allow_null=True
     )
     lead_administration = serializers.PrimaryKeyRelatedField(queryset=Administration.objects.all())
-    partners = serializers.CharField(required=False, allow_blank=True)
+    partners = api_fields.TextField(required=False, allow_blank=True)
     start_year = serializers.IntegerField()
     start_quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     end_year = serializers.IntegerField()
@@ -129,7 +130,7 @@ class ProposalWriteSerializer(serializers.Serializer):
     estimated_budget = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
-    capacity = serializers.CharField(required=False, allow_blank=True)
+    capacity = api_fields.TextField(required=False, allow_blank=True)
     co_lead_ministers = serializers.PrimaryKeyRelatedField(
         queryset=Minister.objects.all(), many=True, required=False
     )
@@ -156,12 +157,12 @@ class ProposalWriteSerializer(serializers.Serializer):
 
 
 class ProposalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = api_fields.TextField(required=False, allow_blank=True, default="")
 
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.PrimaryKeyRelatedField(queryset=Action.objects.all())
-    reason = serializers.CharField(allow_blank=True)
+    reason = api_fields.TextField(allow_blank=True)
     extend = serializers.BooleanField(default=True)
 
 
@@ -172,7 +173,7 @@ class ClusterSerializer(serializers.Serializer):
 class RespondSerializer(serializers.Serializer):
     administration = serializers.PrimaryKeyRelatedField(queryset=Administration.objects.all())
     confirm = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = api_fields.TextField(required=False, allow_blank=True, default="")
 
 
 ERRORS = {

@@ -35,6 +35,7 @@ from actionplan.services import (
     action_save,
     operational_goal_save,
 )
+from actionplan.texts import check_text
 
 # What a proposal says; the rest (code, number, stage, plan) follows from the steps.
 PROPOSAL_FIELDS = (
@@ -126,7 +127,7 @@ def _require_reason(reason: str, message: str) -> str:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": message})
-    return reason
+    return check_text("reason", reason)
 
 
 def _locked(action: Action) -> Action:
@@ -147,6 +148,8 @@ def _write(
 ) -> Action:
     """Validate and save the proposal and its tags as one history record, one version on
     (``action_save``, which also holds the rule that a lead is never a co-lead)."""
+    # The reason becomes the history record's: held to the rule of every text.
+    check_text("reason", reason)
     action._history_user = user  # type: ignore[attr-defined]
     return action_save(action=action, m2m=m2m, reason=reason)
 

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from knox.models import AuthToken
+
+from actionplan.api import ActionSerializer
 from actionplan.demo import demo_load
-from actionplan.models import Action, ViolenceForm
-from tests.factories import ActionFactory
+from actionplan.models import Action, RelatedPlan, ViolenceForm
+from actionplan.selectors import actions_with_relations
+from tests.factories import ActionFactory, MinisterFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +35,8 @@ def test_token_endpoint_gives_a_token_that_opens_the_api(client, plan, reader):
     )
     assert response.status_code == 200
     token = response.json()["token"]
+    # Valid eight hours from now (the clock stands at 10:00 in Brussels).
+    assert response.json()["expiry"].startswith("2026-06-15T18:00:")
     listing = client.get("/api/v1/strategic-goals/", headers={"Authorization": f"Token {token}"})
     assert listing.status_code == 200
     assert [g["number"] for g in listing.json()["results"]] == [1, 2, 3]
@@ -38,7 +45,8 @@ def test_token_endpoint_gives_a_token_that_opens_the_api(client, plan, reader):
 def test_token_endpoint_refuses_a_wrong_password(client, reader):
     response = client.post("/api/v1/auth/token/", {"username": "reader", "password": "nope"})
     assert response.status_code == 400
-    assert Action.objects.count() == 0
+    assert response.json() == {"non_field_errors": ["Gebruikersnaam of wachtwoord klopt niet."]}
+    assert not AuthToken.objects.exists()
 
 
 def test_api_is_read_only_for_readers(reader_client, plan):
@@ -58,6 +66,31 @@ def test_action_list_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = reader_client.get("/api/v1/actions/")
     assert response.json()["count"] == size
+
+
+def test_action_list_answers_exactly_what_the_action_serializer_makes(coordinator_client, plan):
+    """The list is built from plain values for speed (``action_list_rows``): it must answer
+    what ActionSerializer makes of the same actions, key for key and in the same order."""
+    demo_load(actions=60, seed=5)
+    # What the demo may not hold: no leads at all, several co-leads and related plans, and
+    # a proposal without an operational goal (the serializer leaves that key out).
+    ActionFactory(
+        lead_minister=None,
+        lead_administration=None,
+        co_lead_ministers=MinisterFactory.create_batch(2),
+        related_plans=list(RelatedPlan.objects.all()[:2]),
+    )
+    ProposalFactory()
+    expected = ActionSerializer(
+        actions_with_relations(Action.objects.select_related("plan")), many=True
+    ).data
+    results = []
+    for page in (1, 2):
+        response = coordinator_client.get("/api/v1/actions/", {"page": page})
+        results += response.json()["results"]
+    assert len(results) == Action.objects.count() == 62
+    assert results == expected
+    assert json.dumps(results) == json.dumps(expected)  # the keys in the same order too
 
 
 def test_action_list_filters_like_the_overview(reader_client, plan):

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from actionplan.celery import app
+from actionplan.jobs import JobUnavailable, enqueue
 from actionplan.tasks import ping
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,16 +29,55 @@ def test_healthz_reports_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_does_not_answer(client):
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
+def test_healthz_is_503_when_the_broker_does_not_answer(client, broker):
+    broker.down()
+    response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["broker"] is False
-    assert response.json()["database"] is True
+    assert response.json() == {"status": "error", "database": True, "broker": False}
+
+
+@contextmanager
+def silent_broker() -> Iterator[str]:
+    """A broker that takes the connection and never says a word; it hangs up after 15 s,
+    so that a check without a timeout shows as slow instead of hanging the suite."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    hang_up = threading.Timer(15, server.close)
+    hang_up.start()
+    previous = app.conf.broker_url
+    app.conf.broker_url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    try:
+        yield app.conf.broker_url
+    finally:
+        app.conf.broker_url = previous
+        hang_up.cancel()
+        server.close()
+
+
+@pytest.mark.django_db
+def test_healthz_gives_up_on_a_broker_that_never_answers_after_its_timeout(client, settings):
+    settings.BROKER_TIMEOUT = 0.2
+    with silent_broker():
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": True, "broker": False}
+    # The timeout, not the 15 s until the broker hangs up (generous for a busy machine).
+    assert elapsed < 5
+
+
+def test_a_job_for_a_broker_that_never_answers_is_refused_after_its_timeout(settings):
+    settings.BROKER_TIMEOUT = 0.2
+    with silent_broker():
+        started = time.monotonic()
+        with pytest.raises(JobUnavailable) as refused:
+            enqueue("actionplan.tasks.ping", [])
+        elapsed = time.monotonic() - started
+    assert str(refused.value).startswith("De wachtrij voor achtergrondtaken is nu niet")
+    assert refused.value.api_status == 503
+    assert elapsed < 5
 
 
 @pytest.mark.worker

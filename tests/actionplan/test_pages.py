@@ -112,9 +112,11 @@ def test_overview_filters_by_administration_lead_or_co_lead(reader_client, plan,
 
 
 def test_overview_with_an_unknown_filter_value_says_so(reader_client, plan):
-    response = reader_client.get("/", {"minister": "999999"})
-    assert response.status_code == 200
+    response = reader_client.get("/", {"minister": "999999", "q": "vorming"})
+    assert response.status_code == 400
     assert "Selecteer een geldige keuze" in response.text
+    # The way back keeps the filters that were fine.
+    assert 'href="/?q=vorming"' in response.text
 
 
 def test_htmx_filter_returns_only_the_tree(reader_client, plan):

@@ -133,7 +133,7 @@ def test_an_overlapping_holder_of_the_same_portfolio_is_refused(plan):
             )
         )
     assert caught.value.message_dict["valid_from"] == [
-        "Deze periode overlapt met die van Zuhal Demir (vanaf 30/09/2024). Sluit eerst die "
+        "Deze periode overlapt met die van Zuhal Demir (vanaf 30 sep. 2024). Sluit eerst die "
         "periode af: een portefeuille heeft op elke dag één minister."
     ]
     assert PortfolioHolder.objects.filter(minister=minister).count() == 1

@@ -21,7 +21,7 @@ from typing import cast
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
@@ -243,13 +243,9 @@ def wait_for(report: EvaluationReport, timeout: float = 90) -> EvaluationReport:
 
 
 def request(scenario: Scenario, kind: str = ReportKind.INTERIM) -> EvaluationReport:
-    with transaction.atomic():
-        report = services.report_request(
-            plan=scenario.plan, kind=kind, year=YEAR, user=scenario.coordinator
-        )
-        # Nothing is sent before the commit: the worker must find the row.
-        assert report.status == ReportStatus.QUEUED
-    return report
+    return services.report_request(
+        plan=scenario.plan, kind=kind, year=YEAR, user=scenario.coordinator
+    )
 
 
 @pytest.mark.worker
@@ -360,8 +356,7 @@ def test_a_failed_report_says_why_and_succeeds_when_retried(scenario, client, mo
             assert not report.file and not report.sha256 and report.page_count is None
 
         # Retry through the service...
-        with transaction.atomic():
-            services.report_retry(report=first, user=scenario.coordinator)
+        services.report_retry(report=first, user=scenario.coordinator)
         first.refresh_from_db()
         assert first.status in (ReportStatus.QUEUED, ReportStatus.RUNNING, ReportStatus.DONE)
         assert first.error == ""
@@ -490,8 +485,17 @@ def test_building_a_finished_report_again_changes_nothing(scenario):
     assert len(list(Path(report.file.path).parent.iterdir())) == 1
 
 
+def _started(*reports: EvaluationReport) -> None:
+    """As a worker leaves the row when it starts building (and then dies, or not)."""
+    EvaluationReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        status=ReportStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+
+
 @pytest.mark.django_db
-def test_a_report_whose_worker_died_shows_as_failed_and_the_beat_task_marks_it(scenario, client):
+def test_a_report_whose_worker_died_is_failed_and_queued_again_once(
+    scenario, client, settings, time_machine, published_jobs
+):
     dead, alive = (
         services.report_request(
             plan=scenario.plan,
@@ -502,20 +506,17 @@ def test_a_report_whose_worker_died_shows_as_failed_and_the_beat_task_marks_it(s
         )
         for _ in range(2)
     )
-    now = timezone.now()
-    EvaluationReport.objects.filter(pk=dead.pk).update(
-        status=ReportStatus.RUNNING,
-        heartbeat_at=now - stale_after() - dt.timedelta(seconds=5),
-    )
-    EvaluationReport.objects.filter(pk=alive.pk).update(
-        status=ReportStatus.RUNNING, heartbeat_at=now - dt.timedelta(seconds=30)
-    )
+    _started(dead, alive)
+    silence = dt.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT + 5)
+    time_machine.move_to(timezone.now() + silence)
+    EvaluationReport.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now())
     client.force_login(UserFactory(role=Role.READER))
 
     response = client.get("/reports/")
 
     assert response.status_code == 200
     assert "De worker stopte tijdens het opmaken" in response.text
+    assert "Het rapport wordt automatisch opnieuw gestart." in response.text
     dead.refresh_from_db()
     assert dead.status == ReportStatus.RUNNING  # reading the list writes nothing
 
@@ -523,12 +524,31 @@ def test_a_report_whose_worker_died_shows_as_failed_and_the_beat_task_marks_it(s
 
     dead.refresh_from_db()
     alive.refresh_from_db()
-    assert dead.status == ReportStatus.FAILED
-    assert dead.error.startswith("De worker stopte tijdens het opmaken")
-    assert dead.error.endswith("Start het rapport opnieuw.")
-    assert dead.finished_at is not None
     assert alive.status == ReportStatus.RUNNING
-    assert "De worker stopte tijdens het opmaken" in response.text
+    # Failed with the reason in its history, then queued again by itself as attempt 2.
+    assert (dead.status, dead.attempts, dead.auto_retried, dead.error) == (
+        ReportStatus.QUEUED,
+        2,
+        True,
+        "",
+    )
+    reasons = [h.history_change_reason or "" for h in dead.history.order_by("history_date")]
+    assert reasons[-2].startswith("De worker stopte tijdens het opmaken")
+    assert reasons[-1] == "automatisch opnieuw gestart"
+    assert published_jobs() == [("evaluations.tasks.build_report", [dead.pk, 2])]
+
+    # The second attempt dies too: failed for good, with the reason, for a person to decide.
+    _started(dead)
+    time_machine.move_to(timezone.now() + silence)
+    EvaluationReport.objects.filter(pk=alive.pk).update(heartbeat_at=timezone.now())
+    assert mark_stale_reports() == 1
+    dead.refresh_from_db()
+    assert (dead.status, dead.attempts) == (ReportStatus.FAILED, 2)
+    assert dead.error.startswith("De worker stopte tijdens het opmaken")
+    assert dead.error.endswith("ook na een automatische nieuwe start. Start het rapport opnieuw.")
+    assert dead.finished_at is not None
+    assert published_jobs() == []
+    assert "Opnieuw proberen" in client.get("/reports/").text
 
 
 def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, settings):
@@ -543,7 +563,7 @@ def test_a_report_no_worker_picked_up_is_marked_failed(scenario, client, setting
         for _ in range(2)
     )
     EvaluationReport.objects.filter(pk=waiting.pk).update(
-        requested_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
+        queued_at=timezone.now() - dt.timedelta(seconds=settings.REPORT_QUEUE_TIMEOUT + 5)
     )
     client.force_login(UserFactory(role=Role.READER))
     response = client.get("/reports/")
@@ -587,16 +607,13 @@ def test_only_coordinators_request_reports(client, plan, admin_a, role):
 
 
 @pytest.mark.django_db
-def test_a_coordinator_requests_a_report_in_the_browser(
-    coordinator_client, plan, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = coordinator_client.post("/reports/", {"kind": "interim", "year": YEAR})
+def test_a_coordinator_requests_a_report_in_the_browser(coordinator_client, plan, published_jobs):
+    response = coordinator_client.post("/reports/", {"kind": "interim", "year": YEAR})
 
     assert response.status_code == 302
     report = EvaluationReport.objects.get()
     assert (report.kind, report.year, report.status) == ("interim", YEAR, ReportStatus.QUEUED)
-    assert len(callbacks) == 1  # the job is sent after the commit, not before
+    assert published_jobs() == [("evaluations.tasks.build_report", [report.pk, 1])]
 
 
 @pytest.mark.django_db
@@ -701,7 +718,7 @@ def test_build_report_writes_the_pdf_and_prints_its_pages(scenario, tmp_path):
 
 @pytest.mark.django_db
 def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
-    scenario, client, django_capture_on_commit_callbacks
+    scenario, client, published_jobs
 ) -> None:
     dead = services.report_request(
         plan=scenario.plan, kind=ReportKind.INTERIM, year=YEAR, user=None, enqueue=False
@@ -712,20 +729,22 @@ def test_a_dead_report_is_retried_before_the_beat_task_marks_it(
     )
     client.force_login(scenario.coordinator)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post(f"/reports/{dead.pk}/opnieuw/")
+    response = client.post(f"/reports/{dead.pk}/opnieuw/")
 
     assert response.status_code == 302
     dead.refresh_from_db()
     assert (dead.status, dead.error) == (ReportStatus.QUEUED, "")
     reasons = [h.history_change_reason or "" for h in dead.history.order_by("history_date")]
     assert any(r.startswith("De worker stopte") for r in reasons)
-    assert len(callbacks) == 1
+    assert published_jobs() == [("evaluations.tasks.build_report", [dead.pk, 2])]
 
 
-def test_the_beat_marks_stale_reports_every_minute(settings) -> None:
+def test_the_beat_marks_dead_reports_within_two_minutes(settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["mark-stale-reports"]
-    assert (entry["task"], entry["schedule"]) == ("evaluations.tasks.mark_stale_reports", 60.0)
+    assert entry["task"] == "evaluations.tasks.mark_stale_reports"
+    # A heartbeat silent for the timeout, then at most one beat period until it is marked.
+    assert settings.REPORT_HEARTBEAT_TIMEOUT + entry["schedule"] <= 120
+    assert stale_after() == dt.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT)
 
 
 @pytest.mark.django_db

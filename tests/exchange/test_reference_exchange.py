@@ -82,7 +82,7 @@ def test_an_overlapping_holder_in_a_spreadsheet_is_a_row_error(coordinator_clien
     assert response.status_code == 400
     errors = {(e["row"], e["column"]): e["message"] for e in response.json()["errors"]}
     assert errors[(3, "In functie vanaf")].startswith(
-        "Deze periode overlapt met die van Zuhal Demir (vanaf 30/09/2024)."
+        "Deze periode overlapt met die van Zuhal Demir (vanaf 30 sep. 2024)."
     )
     assert PortfolioHolder.objects.count() == 1
 

@@ -190,7 +190,8 @@ def test_values_are_saved_with_the_fiche_and_breakdown_kept(fiches, editor_a):
             IndicatorValueInput(
                 indicator_id=indicator.pk,
                 value=Decimal("30"),
-                breakdown={"female": Decimal("20"), "male": Decimal("10"), "bogus": Decimal("1")},
+                # An empty part is no part; an unknown one is refused (test_bad_input.py).
+                breakdown={"female": Decimal("20"), "male": Decimal("10"), "other": None},
             )
         ],
     )

@@ -126,7 +126,7 @@ def test_approval_freezes_the_version_and_approves_its_accepted_actions(submitte
     assert action.stage == ActionStage.APPROVED
     record = action.history.latest()
     assert record.history_change_reason == (
-        "goedgekeurd in planversie 1 (beslissing VR 2026 1206 DOC.0123/1 van 12-06-2026)"
+        "goedgekeurd in planversie 1 (beslissing VR 2026 1206 DOC.0123/1 van 12 jun. 2026)"
     )
     assert record.is_adjustment is False
 
@@ -139,7 +139,7 @@ def test_the_first_approval_is_the_plans_baseline(submitted, coordinator, plan):
     record = plan.history.latest()
     assert (record.history_user, record.history_change_reason) == (
         coordinator,
-        "goedgekeurd in planversie 1 (beslissing VR 2026 1206 DOC.0123/1 van 12-06-2026)",
+        "goedgekeurd in planversie 1 (beslissing VR 2026 1206 DOC.0123/1 van 12 jun. 2026)",
     )
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0008_plan_baseline_approved_on'),
+        ('actionplan', '0009_text_validators'),
     ]
 
     operations = [
