@@ -26,7 +26,9 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 # The project itself, editable: settings find templates/ and static/ next to the packages.
 COPY . .
+# The English interface is compiled here (polib); the image needs no GNU gettext.
 RUN pip install --no-deps -e . \
+    && python scripts/messages.py compile \
     && chmod +x scripts/docker-entrypoint \
     && useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /app/var \

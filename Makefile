@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick lint format bench install clean-var check-deploy backup restore
+.PHONY: run test test-quick lint format bench install clean-var check-deploy backup restore messages
 
 # Both cores: pytest-xdist, tests with a real worker kept together in one process.
 XDIST ?= -n auto --dist loadgroup
@@ -19,28 +19,39 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# The English interface: compiled from its .po file whenever that changes (polib, no GNU
+# gettext needed). `make messages` extracts the interface strings again after a change.
+MO := locale/en/LC_MESSAGES/django.mo
+
+$(MO): locale/en/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/python scripts/messages.py compile
+
+install: $(STAMP) $(MO)
+
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py update
 
 node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent
 	@touch $@
 
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	@scripts/require weasyprint
 	@scripts/run
 
-test: $(STAMP) node_modules/axe-core/axe.min.js
+test: $(STAMP) $(MO) node_modules/axe-core/axe.min.js
 	@scripts/require chromium
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The quick loop: everything but the real browser and the real worker.
-test-quick: $(STAMP)
+test-quick: $(STAMP) $(MO)
 	$(BIN)/pytest $(XDIST) -m "not browser and not worker" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python scripts/messages.py check
 
 format: $(STAMP)
 	$(BIN)/ruff format .

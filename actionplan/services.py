@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -440,3 +441,20 @@ def token_revoke_all(*, user: User) -> int:
     with transaction.atomic():
         deleted, _by_model = AuthToken.objects.filter(user=user).delete()
     return deleted
+
+
+# --- Users ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of the interface for ``user``: buttons, menus, messages. Plan content
+    stays in the language it was written in."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Kies Nederlands of English.")})
+    if user.language != language:
+        user.language = language
+        # Stored in the history: plain words, not the interface language of the moment.
+        user._change_reason = f"taal van de interface: {language}"  # type: ignore[attr-defined]
+        user.save(update_fields=["language"])
+    return user

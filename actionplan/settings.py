@@ -210,7 +210,12 @@ REST_KNOX = {
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # locale/en: `make messages`, compiled by `make install`
+# A visitor's choice of language (the switch on the login page); a signed-in user's choice
+# is User.language. Read by actionplan.middleware.InterfaceLanguageMiddleware.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

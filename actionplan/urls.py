@@ -58,6 +58,7 @@ app_urls = (
             views.token_revoke,
             name="token-revoke",
         ),
+        path("taal/", views.language_switch, name="language"),
     ],
     "actionplan",
 )
@@ -65,7 +66,7 @@ app_urls = (
 urlpatterns = [
     path(
         "", include(app_urls)
-    ),  # actionplan: /, /acties/, /doelstellingen/, /accounts/api-sleutels/
+    ),  # actionplan: /, /acties/, /doelstellingen/, /taal/, /accounts/api-sleutels/
     path("fiches/", include("fiches.urls")),
     path("", include("planning.urls")),  # planning: /ontwerp/, /planversies/, /wijzigingsverzoeken/
     path("dashboard/", include("evaluations.dashboard.urls")),  # evaluations: dashboard

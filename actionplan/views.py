@@ -6,19 +6,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplan import selectors, services
 from actionplan.filters import ActionFilter
 from actionplan.history import timeline
 from actionplan.http import AuthenticatedHttpRequest
 from actionplan.jobs import broker_reachable
-from actionplan.models import Action, OperationalGoal
+from actionplan.models import Action, OperationalGoal, User
 from actionplan.params import QueryParams
 
 
@@ -126,6 +129,39 @@ def tokens_revoke_all(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("actionplan:tokens")
     count = selectors.tokens_active(request.user).count()
     return render(request, "actionplan/token_revoke.html", {"token": None, "count": count})
+
+
+@login_not_required
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The switch in the header: a signed-in user's choice is kept on their profile, a
+    visitor's in the language cookie. Both get the cookie, so that the login page after
+    signing out speaks the same language."""
+    language = request.POST.get("language", "")
+    if isinstance(request.user, User):
+        try:
+            services.user_language_set(user=request.user, language=language)
+        except ValidationError as error:
+            return HttpResponseBadRequest(" ".join(error.messages))
+    elif language not in {code for code, _name in settings.LANGUAGES}:
+        return HttpResponseBadRequest(_("Kies Nederlands of English."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("actionplan:overview" if request.user.is_authenticated else "login")
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_not_required

@@ -26,7 +26,9 @@ def limited_textarea(
     same message as the service's), and ``maxlength`` + ``data-counter`` for the live
     counter of static/js/counter.js."""
     field = text_field(model, name)
-    attrs = {"rows": rows, "maxlength": field.max_length, "data-counter": True}
+    # A fiche's texts are plan content: Dutch, whatever the interface language (lang for
+    # spell-checking and screen readers).
+    attrs = {"lang": "nl", "rows": rows, "maxlength": field.max_length, "data-counter": True}
     return forms.CharField(
         required=required,
         validators=field.validators,

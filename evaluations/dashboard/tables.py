@@ -39,7 +39,9 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
             _("Naam"),
             *[str(label) for _s, label in STATE_COLUMNS],
             _("Totaal"),
+            # xgettext:no-python-format
             _("% ingediend"),
+            # xgettext:no-python-format
             _("% goedgekeurd"),
         ]
         return [header] + [

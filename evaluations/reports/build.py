@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations.models import EvaluationReport, ReportKind, ReportStatus
@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 # WeasyPrint reports its step a few hundred times per report (per page); a write each time
 # costs a commit each. Unchanged progress is written again only as a sign of life.
 HEARTBEAT_EVERY = dt.timedelta(seconds=5)
+
+# Reports are official documents of the Flemish administration: Dutch, whatever the
+# interface language of who asked for one or of the process that builds it.
+REPORT_LANGUAGE = "nl"
 
 
 def _progress(report: EvaluationReport, percent: int, step: str) -> None:
@@ -91,14 +95,15 @@ def render_report_html(report: EvaluationReport) -> str:
     Notes on the (unsaved) row what the report rests on: for an evaluation its number of
     unapproved fiches (counted once, in the content), for a fiche its state and version.
     """
-    if report.kind == ReportKind.FICHE:
-        context = fiche_content(report)
-        report.fiche_state = context["fiche"].state
-        report.fiche_version = context["fiche"].version
-        return render_to_string("evaluations/pdf/fiche.html", context)
-    content = report_content(report)
-    report.unapproved_fiches = content.unapproved
-    return render_to_string("evaluations/pdf/report.html", {"c": content})
+    with translation.override(REPORT_LANGUAGE):
+        if report.kind == ReportKind.FICHE:
+            context = fiche_content(report)
+            report.fiche_state = context["fiche"].state
+            report.fiche_version = context["fiche"].version
+            return render_to_string("evaluations/pdf/fiche.html", context)
+        content = report_content(report)
+        report.unapproved_fiches = content.unapproved
+        return render_to_string("evaluations/pdf/report.html", {"c": content})
 
 
 def report_build(report_id: int, attempt: int | None = None) -> EvaluationReport:

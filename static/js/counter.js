@@ -1,18 +1,25 @@
 // A live counter under each textarea with data-counter and maxlength: "1.234 / 10.000 tekens".
 // Progressive enhancement: without this script the browser's maxlength and the server's
 // message ("Maximaal 10.000 tekens (nu 12.000).") still apply.
+// In the interface language: the page's lang for the digits, the word from the template
+// (<body data-counter-unit>).
 (function () {
   "use strict";
   var NEAR = 0.9; // from 90 % of the maximum the counter is marked
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || "nl");
 
   function format(count) {
-    return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return numbers.format(count);
+  }
+
+  function unit() {
+    return (document.body && document.body.getAttribute("data-counter-unit")) || "tekens";
   }
 
   function update(textarea, counter) {
     var limit = parseInt(textarea.getAttribute("maxlength"), 10);
     var count = textarea.value.length;
-    counter.textContent = format(count) + " / " + format(limit) + " tekens";
+    counter.textContent = format(count) + " / " + format(limit) + " " + unit();
     counter.classList.toggle("is-near-limit", count >= limit * NEAR && count < limit);
     counter.classList.toggle("is-at-limit", count >= limit);
   }
