@@ -187,7 +187,7 @@ def test_a_date_in_the_future_or_before_the_previous_step_is_refused(report, coo
             report=report, user=coordinator, date=dt.date(2026, 6, 1), reference="VR"
         )
     assert earlier.value.message_dict == {
-        "date": ["De datum ligt vóór de vorige stap (goedgekeurd door AJH op 15-06-2026)."]
+        "date": ["De datum ligt vóór de vorige stap (goedgekeurd door AJH op 15 jun. 2026)."]
     }
     assert steps(report) == ["approved"]
 
