@@ -431,9 +431,10 @@ def test_the_report_pages_and_api_list_cost_a_fixed_number_of_queries(
     report = EvaluationReport.objects.first()
     assert report is not None
     client.force_login(coordinator)
-    # session, user, current plan, narratives, count, reports (requested_by, fiche),
+    # session, user, current plan, strategic goals and narratives (which texts are empty;
+    # there are none here, so no findings query), count, reports (requested_by, fiche),
     # their releases (decided_by, plan_version)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get("/reports/").status_code == 200
     # session, user, the report (plan, requested_by), its releases
     with django_assert_num_queries(4):
