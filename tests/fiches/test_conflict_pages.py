@@ -160,7 +160,7 @@ def test_an_indicator_value_both_changed_needs_a_choice_too(
     )
     client.force_login(editor_a)
     form = loaded_form(client, fiche)
-    assert form[f"ind-{indicator.pk}-value"] == "250,00"
+    assert form[f"ind-{indicator.pk}-value"] == "250"  # as typed, not the column's 250,00
     services.fiche_save(
         fiche=fiche,
         user=other,
