@@ -240,6 +240,7 @@ def test_a_build_given_up_on_while_it_ran_keeps_nothing(
     assert build.report_build(report.pk, 2).status == ReportStatus.DONE
 
 
+@pytest.mark.realtime
 @pytest.mark.django_db(transaction=True)
 def test_a_long_step_keeps_writing_the_heartbeat(plan, coordinator, settings, monkeypatch):
     settings.REPORT_HEARTBEAT_TIMEOUT = 1  # a sign of life every 0.2 s
