@@ -233,7 +233,7 @@ class MinisterAdmin(ReasonAdmin):
 
 @admin.register(Administration)
 class AdministrationAdmin(ReasonAdmin):
-    list_display = ["name", "code", "policy_domain", "is_demo"]
+    list_display = ["name", "code", "policy_domain", "contact_name", "contact_email", "is_demo"]
     list_select_related = ["policy_domain"]
     list_filter = ["policy_domain", "is_demo"]
     search_fields = ["name", "code"]

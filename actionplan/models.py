@@ -165,6 +165,16 @@ class Administration(DemoMixin):
         blank=True,
         related_name="administrations",
     )
+    # Who hears from the application when the administration's fiches are late (an
+    # escalation after the deadline); kept by AJH. Not necessarily a user of the app.
+    contact_name = models.CharField(
+        _("contactpersoon"), max_length=200, blank=True, validators=LINE
+    )
+    contact_email = models.EmailField(
+        _("e-mailadres van de contactpersoon"),
+        blank=True,
+        help_text=_("Krijgt een e-mail wanneer fiches van deze administratie te laat zijn."),
+    )
     history = History()
 
     class Meta:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL: str = env_str("DEFAULT_FROM_EMAIL", "actieplanmonitor@localhost")
+# The application's own address, for the links in mails (no trailing slash).
+SITE_URL: str = env_str("SITE_URL", f"http://127.0.0.1:{PORT}")
+# When beat sends the day's reminders, escalations and digests (Europe/Brussels, HH:MM).
+REMINDERS_AT: dt.time = dt.time.fromisoformat(env_str("REMINDERS_AT", "07:00"))
 
 # --- Applications ----------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -94,12 +99,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "actionplan",
+    "notifications",
     "fiches",
     "indicators",
     "planning",
     "exchange",
     "consultation",
     "evaluations",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -375,6 +382,13 @@ REPORT_HEARTBEAT_TIMEOUT: int = env_int("REPORT_HEARTBEAT_TIMEOUT", 75)
 CELERY_BEAT_SCHEDULE = {
     # Reads never write: dead report jobs are marked failed here (pages show them so already).
     "mark-stale-reports": {"task": "evaluations.tasks.mark_stale_reports", "schedule": 30.0},
+    # Mails of notifications that could not be queued at once (broker down) or failed.
+    "deliver-mail": {"task": "notifications.tasks.deliver_mail", "schedule": 60.0},
+    # Once a day: what is due (idempotent, so a second run that day sends nothing).
+    "send-reminders": {
+        "task": "fiches.tasks.send_reminders",
+        "schedule": crontab(hour=REMINDERS_AT.hour, minute=REMINDERS_AT.minute),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 # Jobs are published while the request waits (actionplan/jobs.py): a broker that does not

@@ -18,8 +18,10 @@ from fiches import views as fiche_views
 from fiches.api import register as register_fiches
 from indicators import urls as indicator_urls
 from indicators.api import register as register_indicators
+from notifications.api import register as register_notifications
 from planning.api import register as register_planning
 from planning.drafting.api import ProposalViewSet
+from worklist.api import TaskListView
 
 # Query parameters and bodies that cannot be honoured: a Dutch 400 (JSON under /api/).
 handler400 = "actionplan.bad_request.bad_request"
@@ -40,6 +42,7 @@ register_reports(router)
 register_imports(router)
 register_planning(router)
 register_consultation(router)
+register_notifications(router)
 
 app_urls = (
     [
@@ -94,6 +97,8 @@ urlpatterns = [
     path("impact/", include("indicators.impact.urls")),  # indicators: impact indicators
     path("", include("exchange.urls")),  # exchange: /import/<kind>/, /imports/<id>/
     path("", include("consultation.urls")),  # consultation: /overleg/, /inbreng/
+    path("meldingen/", include("notifications.urls")),  # notifications: list, preferences
+    path("taken/", include("worklist.urls")),  # worklist: Mijn taken, the header's counts
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -107,6 +112,7 @@ urlpatterns = [
     path("api/v1/auth/logout/", logins.LogoutView.as_view(), name="api-logout"),
     path("api/v1/auth/logout-all/", logins.LogoutAllView.as_view(), name="api-logout-all"),
     path("api/v1/stats/", StatsView.as_view(), name="api-stats"),
+    path("api/v1/tasks/", TaskListView.as_view(), name="api-tasks"),
     # exchange: /api/v1/exports/<kind>.<fmt>, /api/v1/imports/<kind>/
     path("api/v1/", include(exchange_api_urls)),
     path("api/v1/", include(router.urls)),

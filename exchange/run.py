@@ -7,12 +7,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from exchange.importers import ImportResult, actions_import, values_import
 from exchange.models import ImportJob, ImportKind, ImportStatus
 from exchange.reference_importers import administrations_import, ministers_import
 from exchange.spreadsheets import SpreadsheetError, Table, read_table
+from notifications.models import NotificationKind
+from notifications.services import MAIL_LANGUAGE, notify
 
 
 def import_run(job_id: int, *, apply: bool) -> ImportJob:
@@ -56,7 +60,24 @@ def import_run(job_id: int, *, apply: bool) -> ImportJob:
     job.status = ImportStatus.APPLIED if result.applied else ImportStatus.CHECKED
     job._change_reason = job.filename  # type: ignore[attr-defined]
     job.save()
+    _tell_finished(job)
     return job
+
+
+def _tell_finished(job: ImportJob) -> None:
+    """Whoever asked for the import hears that its check or its apply is done."""
+    with translation.override(MAIL_LANGUAGE):
+        title = (
+            _("Import van %(file)s uitgevoerd")
+            if job.status == ImportStatus.APPLIED
+            else _("Import van %(file)s gecontroleerd: bekijk het resultaat en bevestig")
+        ) % {"file": job.filename}
+        notify(
+            users=[job.requested_by],
+            kind=NotificationKind.IMPORT_FINISHED,
+            title=title,
+            url=reverse("exchange:import-job", args=[job.pk]),
+        )
 
 
 def _run(

@@ -272,3 +272,19 @@ class RoundForm(ServiceForm):
 
     year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_reminder_days = forms.IntegerField(
+        label=_("Eerste herinnering, dagen voor de deadline"),
+        min_value=1,
+        max_value=365,
+        initial=14,
+        required=False,
+        help_text=_("Leeg: geen herinnering."),
+    )
+    second_reminder_days = forms.IntegerField(
+        label=_("Tweede herinnering, dagen voor de deadline"),
+        min_value=1,
+        max_value=365,
+        initial=3,
+        required=False,
+        help_text=_("Leeg: geen tweede herinnering."),
+    )

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils import timezone
@@ -46,6 +47,22 @@ class ReportingRound(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # Editors of fiches not yet submitted are reminded this many days before the deadline
+    # (``fiches.reminders``); empty: no such reminder.
+    first_reminder_days = models.PositiveSmallIntegerField(
+        _("eerste herinnering (dagen voor de deadline)"),
+        null=True,
+        blank=True,
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    second_reminder_days = models.PositiveSmallIntegerField(
+        _("tweede herinnering (dagen voor de deadline)"),
+        null=True,
+        blank=True,
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
     )
     history = History()
 
@@ -404,3 +421,52 @@ def content_field(name: str) -> models.Field[Any, Any]:
     if not isinstance(field, models.Field):
         raise LookupError(name)
     return field
+
+
+class ReminderKind(models.TextChoices):
+    OPENED = "opened", _("ronde geopend")
+    REMINDER = "reminder", _("herinnering")
+    ESCALATION = "escalation", _("escalatie naar de contactpersoon")
+    LATE_DIGEST = "late_digest", _("overzicht van wat te laat is")
+
+
+class Reminder(models.Model):
+    """That a reminder went out: what, about which fiche, to whom and when. ``key`` is
+    unique, so ``send_reminders`` never sends the same reminder twice, whatever how often or
+    on how many machines it runs."""
+
+    key = models.CharField(_("sleutel"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=ReminderKind.choices)
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("rapporteringsronde"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    fiche = models.ForeignKey(
+        Fiche,
+        verbose_name=_("fiche"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.EmailField(_("ontvanger"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    days_before = models.SmallIntegerField(_("dagen voor de deadline"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("herinnering")
+        verbose_name_plural = _("herinneringen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.recipient}"

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from actionplan.display import date_display
+from actionplan.jobs import JobUnavailable, enqueue
 from actionplan.models import Action, Administration, Plan, User
 from actionplan.texts import check_text
 from fiches.checks import check_outliers, check_personal_data, indicator_value_key
@@ -31,8 +35,14 @@ from fiches.models import (
     ReviewKind,
     RoundStatus,
 )
+from fiches.reminders import editors_of, lead_editors
 from fiches.selectors import fiche_version_state
 from indicators.models import Indicator, IndicatorValue
+from notifications.models import NotificationKind
+from notifications.services import MAIL_LANGUAGE, notify
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class WorkflowError(Exception):
@@ -70,7 +80,13 @@ class IndicatorValueInput:
 
 @transaction.atomic
 def round_open(
-    *, plan: Plan, year: int, deadline: dt.date, user: User, opens_on: dt.date | None = None
+    *,
+    plan: Plan,
+    year: int,
+    deadline: dt.date,
+    user: User,
+    opens_on: dt.date | None = None,
+    reminder_days: tuple[int | None, int | None] | None = None,
 ) -> tuple[ReportingRound, int]:
     """Open the round of ``year``: one fiche per action running that year, once.
 
@@ -90,6 +106,11 @@ def round_open(
         }
     if deadline < today:
         errors["deadline"] = _("De deadline ligt in het verleden.")
+    first, second = reminder_days or (None, None)
+    if first and second and second >= first:
+        errors["second_reminder_days"] = _(
+            "De tweede herinnering komt dichter bij de deadline dan de eerste: kies minder dagen."
+        )
     if errors:
         raise ValidationError(errors)
     opens_on = opens_on or today
@@ -101,6 +122,8 @@ def round_open(
     else:
         rnd.deadline = deadline
         rnd.status = RoundStatus.OPEN
+    if reminder_days is not None:
+        rnd.first_reminder_days, rnd.second_reminder_days = reminder_days
     rnd.full_clean()
     rnd._history_user = user  # type: ignore[attr-defined]
     rnd.save()
@@ -134,7 +157,16 @@ def round_open(
         default_user=user,
         default_change_reason=_("ronde %(year)s geopend") % {"year": year},
     )
+    if opens_on <= today:
+        # The editors hear of it now rather than at the next morning's run (beat sends it
+        # then should the queue be down).
+        transaction.on_commit(_reminders_soon)
     return rnd, len(new)
+
+
+def _reminders_soon() -> None:
+    with contextlib.suppress(JobUnavailable):
+        enqueue("fiches.tasks.send_reminders", [])
 
 
 @transaction.atomic
@@ -180,7 +212,43 @@ def round_extend(*, rnd: ReportingRound, deadline: dt.date, user: User) -> Repor
     current._change_reason = reason  # type: ignore[attr-defined]
     current.full_clean()
     current.save()
+    _tell_extended(current)
     return current
+
+
+def _tell_extended(rnd: ReportingRound) -> None:
+    """The lead editors of the fiches still to submit hear of the new deadline."""
+    fiches = list(
+        Fiche.objects.filter(round=rnd, state__in=EDITABLE_STATES).values_list(
+            "action__lead_administration_id", flat=True
+        )
+    )
+    counts: dict[int, int] = {}
+    for admin_id in fiches:
+        counts[admin_id] = counts.get(admin_id, 0) + 1
+    for admin_id, users in editors_of(counts).items():
+        with translation.override(MAIL_LANGUAGE):
+            notify(
+                users=users,
+                kind=NotificationKind.DEADLINE_EXTENDED,
+                title=_("De deadline van ronde %(year)s is verlengd tot %(date)s")
+                % {"year": rnd.year, "date": date_display(rnd.deadline)},
+                text=_("Je administratie heeft nog %(count)s fiches in te dienen.")
+                % {"count": counts[admin_id]},
+                url=reverse("fiches:mine"),
+            )
+
+
+def _tell_editors(fiche: Fiche, kind: str, title: StrOrPromise, reason: str = "") -> None:
+    """The lead administration's editors hear of a review step (no fiche text in it)."""
+    with translation.override(MAIL_LANGUAGE):
+        notify(
+            users=lead_editors(fiche),
+            kind=kind,
+            title=title % {"code": fiche.action.code, "year": fiche.year},
+            text=(_("Reden: %(reason)s") % {"reason": reason}) if reason else "",
+            url=reverse("fiches:detail", args=[fiche.pk]),
+        )
 
 
 # --- Editing ---------------------------------------------------------------------------
@@ -665,6 +733,11 @@ def fiche_approve(*, fiche: Fiche, user: User) -> Fiche:
         to=FicheState.APPROVED,
     )
     supersession_refresh(actions=[approved.action_id])
+    _tell_editors(
+        approved,
+        NotificationKind.APPROVED,
+        gettext_lazy("Fiche %(code)s (%(year)s) is goedgekeurd"),
+    )
     return approved
 
 
@@ -674,7 +747,7 @@ def fiche_return(*, fiche: Fiche, user: User, reason: str) -> Fiche:
     reason = _require_reason(reason)
     current = _locked(fiche)
     current.review_reason = reason
-    return _transition(
+    returned = _transition(
         current,
         user=user,
         kind=ReviewKind.RETURN,
@@ -682,6 +755,13 @@ def fiche_return(*, fiche: Fiche, user: User, reason: str) -> Fiche:
         to=FicheState.RETURNED,
         reason=reason,
     )
+    _tell_editors(
+        returned,
+        NotificationKind.RETURNED,
+        gettext_lazy("Fiche %(code)s (%(year)s) is teruggestuurd"),
+        reason,
+    )
+    return returned
 
 
 @transaction.atomic
@@ -693,9 +773,10 @@ def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
     current = _locked(fiche)
     current.review_reason = reason
     closed = current.round.status == RoundStatus.CLOSED
+    title = gettext_lazy("Fiche %(code)s (%(year)s) is heropend")
     if current.is_closed_for_editing:
         current.late_allowed = True
-        return _transition(
+        late = _transition(
             current,
             user=user,
             kind=ReviewKind.REOPEN,
@@ -703,6 +784,8 @@ def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
             to=current.state,
             reason=reason,
         )
+        _tell_editors(late, NotificationKind.REOPENED, title, reason)
+        return late
     current.approved_at = None
     current.late_allowed = current.late_allowed or closed
     reopened = _transition(
@@ -714,4 +797,5 @@ def fiche_reopen(*, fiche: Fiche, user: User, reason: str) -> Fiche:
         reason=reason,
     )
     supersession_refresh(actions=[reopened.action_id])
+    _tell_editors(reopened, NotificationKind.REOPENED, title, reason)
     return reopened

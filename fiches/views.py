@@ -577,6 +577,10 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
                     year=form.cleaned_data["year"],
                     deadline=form.cleaned_data["deadline"],
                     user=request.user,
+                    reminder_days=(
+                        form.cleaned_data["first_reminder_days"],
+                        form.cleaned_data["second_reminder_days"],
+                    ),
                 )
             except ValidationError as exc:
                 form.add_service_errors(exc)

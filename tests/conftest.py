@@ -110,7 +110,12 @@ def reader_client(client, reader):
 # job whose row exists only in this test's database, and a test can see what was sent.
 # (A test that starts a worker routes the job to the worker's own queue meanwhile.)
 JOB_QUEUE = f"tests-jobs-{uuid.uuid4().hex[:12]}"
-JOB_TASKS = ("evaluations.tasks.*", "exchange.tasks.*")
+JOB_TASKS = (
+    "evaluations.tasks.*",
+    "exchange.tasks.*",
+    "fiches.tasks.*",
+    "notifications.tasks.*",
+)
 
 
 def _drain_jobs() -> list[tuple[str, list]]:

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ from evaluations.models import EvaluationReport, ReportKind, ReportStatus
 from evaluations.reports.content import fiche_content, report_content
 from evaluations.reports.pdf import render_pdf
 from evaluations.reports.services import report_fail
+from notifications.models import NotificationKind
+from notifications.services import MAIL_LANGUAGE, notify
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +164,7 @@ def report_build(report_id: int, attempt: int | None = None) -> EvaluationReport
                 report.step = ""
                 report.finished_at = timezone.now()
                 report.save()
+                _tell_ready(report)
         except Exception as exc:
             logger.exception("report %s failed", report.pk)
             with transaction.atomic():
@@ -170,6 +174,20 @@ def report_build(report_id: int, attempt: int | None = None) -> EvaluationReport
                     )
             raise
     return report
+
+
+def _tell_ready(report: EvaluationReport) -> None:
+    """The coordinator who asked for an evaluation report hears that it is ready."""
+    if report.kind == ReportKind.FICHE or report.requested_by is None:
+        return
+    with translation.override(MAIL_LANGUAGE):
+        notify(
+            users=[report.requested_by],
+            kind=NotificationKind.REPORT_READY,
+            title=_("Het rapport %(report)s (%(year)s) is klaar")
+            % {"report": report.get_kind_display(), "year": report.year},
+            url=reverse("reports:detail", args=[report.pk]),
+        )
 
 
 def _describe(exc: BaseException) -> str:
