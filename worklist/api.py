@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from actionplan.http import api_user
 from worklist import selectors
@@ -34,10 +35,10 @@ class TaskSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class TaskListView(ListAPIView):
-    serializer_class = TaskSerializer
-    pagination_class = None  # a person's own to-do list: short, and read whole
+class TaskListView(APIView):
+    """A person's own to-do list: short, and read whole (not paginated)."""
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    @extend_schema(responses=TaskSerializer(many=True))
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         items = selectors.tasks_for(api_user(request), today=timezone.localdate())
         return Response(TaskSerializer(items, many=True).data)

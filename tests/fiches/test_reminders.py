@@ -5,6 +5,7 @@ sent once, whatever how often the command runs."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -33,7 +34,7 @@ def _addresses(editor_a, editor_b, coordinator):
         user.save()
 
 
-def _to(address: str) -> list[mail.EmailMessage]:
+def _to(address: str) -> list[Any]:
     return [m for m in mail.outbox if address in m.to]
 
 
