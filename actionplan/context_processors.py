@@ -20,6 +20,9 @@ NAVIGATION = [
     ("consultation:list", _("Overleg"), "staff"),
     ("consultation:inputs", _("Inbreng"), "coordinator"),
 ]
+# Items whose pages fill a whole URL namespace: the dashboard's sections each have a URL
+# name of their own, and the menu marks "Dashboard" on every one of them.
+NAMESPACE_ITEMS = {"dashboard:dashboard": "dashboard"}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,11 +31,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
+    namespace = match.namespace if match else ""
     items = []
     for name, label, audience in NAVIGATION:
         if audience == "coordinator" and not user.is_coordinator:
             continue
         if audience == "staff" and not (user.is_coordinator or user.is_editor):
             continue
-        items.append({"url": reverse(name), "label": label, "current": current == name})
+        is_current = current == name or (namespace and NAMESPACE_ITEMS.get(name) == namespace)
+        items.append({"url": reverse(name), "label": label, "current": bool(is_current)})
     return {"main_nav": items}

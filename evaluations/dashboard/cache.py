@@ -113,13 +113,14 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def panels_key(dashboard: Dashboard) -> str:
-    """What the panels depend on: the data, today (lateness), the code, the language and
-    the parameters the dashboard reads."""
+def panels_key(dashboard: Dashboard, section: str) -> str:
+    """What a section's panels depend on: the section, the data, today (lateness), the code,
+    the language and the parameters the dashboard reads."""
     query = dashboard.query.copy()
     if dashboard.page_number:
         query["page"] = dashboard.page_number
     parts = [
+        section,
         data_version(),
         timezone.localdate().isoformat(),
         _code_version(),
@@ -129,13 +130,13 @@ def panels_key(dashboard: Dashboard) -> str:
     return "dashboard-panels:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def cached_panels(dashboard: Dashboard, render: Callable[[], str]) -> SafeString:
-    """The rendered panels: from the cache while no source row changed, else ``render()``
+def cached_panels(dashboard: Dashboard, section: str, render: Callable[[], str]) -> SafeString:
+    """A section's rendered panels: from the cache while no source row changed, else ``render()``
     (which computes the figures) and stored. The panels are the same for every signed-in
     user; nothing user-specific may go into them."""
     if settings.DASHBOARD_CACHE_SECONDS <= 0 or not dashboard.cacheable:
         return mark_safe(render())  # rendered by our template, escaped there
-    key = panels_key(dashboard)
+    key = panels_key(dashboard, section)
     try:
         html = cache.get(key)
     except RedisError:

@@ -1,6 +1,8 @@
 """The dashboard as one object: filters from the query string, then every panel's figures.
 
 Pages, CSV downloads and the stats API all build it here, so they show the same numbers.
+Each figure is computed when first read: a section of the dashboard reads only its own
+(``sections.py``), the stats API reads them all.
 """
 
 from __future__ import annotations
@@ -66,16 +68,43 @@ class Dashboard:
         return self.actions.count()
 
     @cached_property
+    def completion_summary(self) -> selectors.CompletionSummary:
+        return selectors.completion_summary(self.plan, self.actions, self.as_of)
+
+    @cached_property
     def completion(self) -> selectors.Completion:
-        return selectors.completion(self.plan, self.actions, self.as_of)
+        return selectors.completion(
+            self.plan, self.actions, self.as_of, summary=self.completion_summary
+        )
+
+    @cached_property
+    def progress_summary(self) -> selectors.ProgressSummary:
+        return selectors.progress_summary(self.actions, self.as_of)
+
+    @cached_property
+    def progress_tables(self) -> list[selectors.ProgressTable]:
+        """Per strategic and operational goal (from the summary), then per minister,
+        administration, form of violence and target group."""
+        summary = self.progress_summary
+        return [
+            summary.strategic_goals,
+            summary.operational_goals,
+            *selectors.progress_groupings(self.actions, self.as_of),
+        ]
+
+    @cached_property
+    def bottlenecks(self) -> selectors.Bottlenecks:
+        return selectors.bottlenecks(self.actions, self.as_of, summary=self.progress_summary)
 
     @cached_property
     def progress(self) -> selectors.Progress:
-        return selectors.progress(self.actions, self.as_of)
+        return selectors.progress_of(
+            self.progress_summary, self.progress_tables[2:], self.bottlenecks
+        )
 
     @cached_property
     def progress_rows(self) -> list[tuple[str, int]]:
-        totals = self.progress.totals.counts
+        totals = self.progress_summary.totals.counts
         return [(str(label), totals[key]) for key, label in PROGRESS_COLUMNS]
 
     @cached_property
@@ -93,8 +122,17 @@ class Dashboard:
         return bars(self.progress_rows)
 
     @cached_property
+    def coverage_matrices(self) -> selectors.CoverageMatrices:
+        return selectors.coverage_matrices(self.plan, self.actions)
+
+    @cached_property
+    def overlaps(self) -> list[selectors.OverlapGroup]:
+        return selectors.overlaps(self.actions)
+
+    @cached_property
     def coverage(self) -> selectors.Coverage:
-        return selectors.coverage(self.plan, self.actions)
+        matrices = self.coverage_matrices
+        return selectors.Coverage(matrices.violence_forms, matrices.target_groups, self.overlaps)
 
     @cached_property
     def trends_page(self) -> Page:

@@ -89,15 +89,36 @@ class CompletionRow:
         return [(state, self.counts.get(state, 0)) for state, _label in STATE_COLUMNS]
 
     @property
+    def without_lead(self) -> bool:
+        """The row of the fiches whose action has no lead (minister or administration)."""
+        return self.key is None
+
+    @property
+    def submitted(self) -> int:
+        """Submitted, approved ones included: the editor's part is done."""
+        return self.counts.get(FicheState.SUBMITTED, 0) + self.counts.get(FicheState.APPROVED, 0)
+
+    @property
+    def approved(self) -> int:
+        return self.counts.get(FicheState.APPROVED, 0)
+
+    @property
     def submitted_pct(self) -> int:
-        done = self.counts.get(FicheState.SUBMITTED, 0) + self.counts.get(FicheState.APPROVED, 0)
-        return round(100 * done / self.total) if self.total else 0
+        return round(100 * self.submitted / self.total) if self.total else 0
 
     @property
     def approved_pct(self) -> int:
-        return (
-            round(100 * self.counts.get(FicheState.APPROVED, 0) / self.total) if self.total else 0
-        )
+        return round(100 * self.approved / self.total) if self.total else 0
+
+
+@dataclass
+class CompletionSummary:
+    """The round of the year and its fiches counted per state: the overview's figures."""
+
+    round: ReportingRound | None
+    totals: CompletionRow
+    outstanding_count: int
+    late_count: int
 
 
 @dataclass
@@ -112,12 +133,46 @@ class Completion:
     outstanding_all: QuerySet[Fiche]
 
 
+@dataclass(frozen=True)
+class NoLeadNote:
+    """What the "geen trekker" row of a table per lead holds, said beside it."""
+
+    short: Any
+    long: Any
+
+
+NO_LEAD_NOTES: dict[str, NoLeadNote] = {
+    "minister": NoLeadNote(
+        _("acties zonder trekkende minister"),
+        _(
+            "‘geen trekker’ groepeert de acties (en hun fiches) waaraan nog geen trekkende "
+            "minister is toegewezen. Ze tellen mee in de totalen; welke acties het zijn, staat "
+            "onder Knelpunten bij de acties die niet SMART-volledig zijn."
+        ),
+    ),
+    "administration": NoLeadNote(
+        _("acties zonder trekkende administratie"),
+        _(
+            "‘geen trekker’ groepeert de acties (en hun fiches) waaraan nog geen trekkende "
+            "administratie is toegewezen. Ze tellen mee in de totalen; welke acties het zijn, "
+            "staat onder Knelpunten bij de acties die niet SMART-volledig zijn."
+        ),
+    ),
+}
+
+
 def _state_counts() -> dict[str, Count]:
     return {state: Count("pk", filter=Q(state=state)) for state, _label in STATE_COLUMNS}
 
 
 def _completion_rows(fiches: QuerySet[Fiche], key: str, label: str) -> list[CompletionRow]:
-    rows = fiches.values(key, label).annotate(**_state_counts()).order_by(label)
+    # By name, the actions without a lead last: the row that needs its explanation comes
+    # after the ones that explain themselves (SQLite would put NULL first).
+    rows = (
+        fiches.values(key, label)
+        .annotate(**_state_counts())
+        .order_by(F(label).asc(nulls_last=True))
+    )
     return [
         CompletionRow(
             key=row[key],
@@ -128,31 +183,55 @@ def _completion_rows(fiches: QuerySet[Fiche], key: str, label: str) -> list[Comp
     ]
 
 
-def completion(
-    plan: Plan, actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25
-) -> Completion:
+def _year_fiches(actions: QuerySet[Action], as_of: AsOf) -> QuerySet[Fiche]:
+    return Fiche.objects.filter(year=as_of.year, action__in=actions)
+
+
+def completion_summary(plan: Plan, actions: QuerySet[Action], as_of: AsOf) -> CompletionSummary:
+    """Two queries: the round of the year, the fiche counts per state."""
     rnd = ReportingRound.objects.filter(plan=plan, year=as_of.year).first()
-    fiches = Fiche.objects.filter(year=as_of.year, action__in=actions)
-    totals_row = fiches.aggregate(**_state_counts())
+    totals_row = _year_fiches(actions, as_of).aggregate(**_state_counts())
+    outstanding = totals_row[FicheState.DRAFT] + totals_row[FicheState.RETURNED]
+    # Late: not submitted (draft or returned) while the round's deadline has passed.
+    late = rnd is not None and rnd.deadline < as_of.date
+    return CompletionSummary(
+        round=rnd,
+        totals=CompletionRow(None, str(_("Totaal")), totals_row),
+        outstanding_count=outstanding,
+        late_count=outstanding if late else 0,
+    )
+
+
+def completion(
+    plan: Plan,
+    actions: QuerySet[Action],
+    as_of: AsOf,
+    *,
+    limit: int = 25,
+    summary: CompletionSummary | None = None,
+) -> Completion:
+    """The summary (unless given) and three queries: per administration, per minister,
+    the outstanding fiches."""
+    summary = summary or completion_summary(plan, actions, as_of)
+    fiches = _year_fiches(actions, as_of)
     outstanding = (
         fiches.filter(state__in=[FicheState.DRAFT, FicheState.RETURNED])
         .select_related("action__lead_administration", "round")
         .order_by(*action_plan_order("action__"))
     )
-    late = rnd is not None and rnd.deadline < as_of.date
     return Completion(
-        round=rnd,
+        round=summary.round,
         by_administration=_completion_rows(
             fiches, "action__lead_administration_id", "action__lead_administration__name"
         ),
         by_minister=_completion_rows(
             fiches, "action__lead_minister_id", "action__lead_minister__name"
         ),
-        totals=CompletionRow(None, str(_("Totaal")), totals_row),
+        totals=summary.totals,
         outstanding=list(outstanding[:limit]),
         outstanding_all=outstanding,
-        outstanding_count=totals_row[FicheState.DRAFT] + totals_row[FicheState.RETURNED],
-        late_count=(totals_row[FicheState.DRAFT] + totals_row[FicheState.RETURNED]) if late else 0,
+        outstanding_count=summary.outstanding_count,
+        late_count=summary.late_count,
     )
 
 
@@ -202,12 +281,24 @@ class ProgressRow:
         done = self.counts.get(ProgressStatus.COMPLETED, 0)
         return round(100 * done / self.total) if self.total else 0
 
+    @property
+    def without_lead(self) -> bool:
+        """The row of the actions without a lead (tables per minister or administration)."""
+        return self.key is None
+
 
 @dataclass
 class ProgressTable:
     key: str
     title: str
     rows: list[ProgressRow]
+
+    @property
+    def no_lead(self) -> NoLeadNote | None:
+        """The explanation of the "geen trekker" row, when this table has one."""
+        if self.key in NO_LEAD_NOTES and any(row.without_lead for row in self.rows):
+            return NO_LEAD_NOTES[self.key]
+        return None
 
 
 PROGRESS_DIMENSIONS: list[tuple[str, Any, str, str]] = [
@@ -240,11 +331,13 @@ def _progress_table(
     annotated: QuerySet[Action], key: str, title: Any, group: str, label: str
 ) -> ProgressTable:
     rows: dict[Any, ProgressRow] = {}
+    # Leads by name, tags by code; the actions without a lead last (see _completion_rows).
+    order = [F(label).asc(nulls_last=True)] if key in NO_LEAD_NOTES else []
     grouped = (
         annotated.values(group, label, "progress")
         # Each action joins at most one current fiche, and a tag once: no DISTINCT needed.
         .annotate(n=Count("pk"))
-        .order_by(group)
+        .order_by(*order, F(group).asc(nulls_last=True))
     )
     for row in grouped:
         if row[group] is None and key in ("violence_form", "target_group"):
@@ -340,32 +433,103 @@ def _goal_tables(
     )
 
 
-def progress(actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25) -> Progress:
-    annotated = with_progress(actions, as_of)
-    sd_table, od_table, extra = _goal_tables(annotated, as_of)
-    tables = [sd_table, od_table] + [
-        _progress_table(annotated, key, title, group, label)
-        for key, title, group, label in PROGRESS_DIMENSIONS[2:]
-    ]
+@dataclass
+class ProgressSummary:
+    """Progress per strategic and operational goal, the totals and the numbers of late and
+    incomplete actions: one grouped query."""
+
+    strategic_goals: ProgressTable
+    operational_goals: ProgressTable
+    totals: ProgressRow
+    late_count: int
+    incomplete_count: int
+
+
+def progress_summary(actions: QuerySet[Action], as_of: AsOf) -> ProgressSummary:
+    sd_table, od_table, extra = _goal_tables(with_progress(actions, as_of), as_of)
     totals = {status: 0 for status, _label in PROGRESS_COLUMNS}
     for row in sd_table.rows:
         for status, n in row.counts.items():
             totals[status] += n
+    return ProgressSummary(
+        strategic_goals=sd_table,
+        operational_goals=od_table,
+        totals=ProgressRow(None, str(_("Totaal")), totals),
+        late_count=extra["late"],
+        incomplete_count=extra["incomplete"],
+    )
+
+
+def progress_groupings(actions: QuerySet[Action], as_of: AsOf) -> list[ProgressTable]:
+    """Progress per minister, administration, form of violence and target group: one
+    grouped query each."""
+    annotated = with_progress(actions, as_of)
+    return [
+        _progress_table(annotated, key, title, group, label)
+        for key, title, group, label in PROGRESS_DIMENSIONS[2:]
+    ]
+
+
+@dataclass
+class Bottlenecks:
+    """The late and the not SMART-complete actions: the first ``limit`` of each (one query
+    each) and the querysets of all, for the CSV and the stats API."""
+
+    late: list[Action]
+    late_count: int
+    incomplete: list[Action]
+    incomplete_count: int
+    late_all: QuerySet[ActionWithProgress]
+    incomplete_all: QuerySet[ActionWithProgress]
+
+
+def bottlenecks(
+    actions: QuerySet[Action],
+    as_of: AsOf,
+    *,
+    limit: int = 25,
+    summary: ProgressSummary | None = None,
+) -> Bottlenecks:
+    summary = summary or progress_summary(actions, as_of)
+    annotated = with_progress(actions, as_of)
     late = annotated.filter(late_condition(as_of)).select_related("lead_administration")
     incomplete = (
         annotated.filter(incomplete_condition())
         .annotate(indicator_count=Count("indicators"))
         .select_related("lead_administration", "lead_minister")
     )
-    return Progress(
-        tables=tables,
-        totals=ProgressRow(None, str(_("Totaal")), totals),
+    return Bottlenecks(
         late=list(late[:limit]) if limit else [],
-        late_count=extra["late"],
+        late_count=summary.late_count,
         incomplete=list(incomplete[:limit]) if limit else [],
-        incomplete_count=extra["incomplete"],
+        incomplete_count=summary.incomplete_count,
         late_all=late,
         incomplete_all=incomplete,
+    )
+
+
+def progress_of(
+    summary: ProgressSummary, groupings: list[ProgressTable], found: Bottlenecks
+) -> Progress:
+    """The whole progress panel from its parts."""
+    return Progress(
+        tables=[summary.strategic_goals, summary.operational_goals, *groupings],
+        totals=summary.totals,
+        late=found.late,
+        late_count=found.late_count,
+        incomplete=found.incomplete,
+        incomplete_count=found.incomplete_count,
+        late_all=found.late_all,
+        incomplete_all=found.incomplete_all,
+    )
+
+
+def progress(actions: QuerySet[Action], as_of: AsOf, *, limit: int = 25) -> Progress:
+    summary = progress_summary(actions, as_of)
+    return progress_of(
+        summary,
+        progress_groupings(actions, as_of),
+        bottlenecks(actions, as_of, limit=limit, summary=summary),
     )
 
 
@@ -421,6 +585,18 @@ class OverlapGroup:
     actions: list[ActionRef] = field(default_factory=list)
     # Set for accepted actions of the draft plan not yet clustered: "" operational goal.
     strategic_goal: int = 0
+
+
+@dataclass
+class CoverageMatrices:
+    violence_forms: Matrix
+    target_groups: Matrix
+
+    @property
+    def gaps(self) -> int:
+        """Empty cells of both matrices: a strategic goal without any action for a form of
+        violence or a target group."""
+        return self.violence_forms.gaps + self.target_groups.gaps
 
 
 @dataclass
@@ -546,9 +722,10 @@ def draft_coverage(plan: Plan) -> DraftCoverage:
     )
 
 
-def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
+def coverage_matrices(plan: Plan, actions: QuerySet[Action]) -> CoverageMatrices:
+    """Five queries: the strategic goals, and per matrix its rows and its counts."""
     goals = list(StrategicGoal.objects.filter(plan=plan).order_by("number"))
-    return Coverage(
+    return CoverageMatrices(
         violence_forms=_matrix(
             actions,
             goals,
@@ -565,8 +742,12 @@ def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
             _("Doelgroepen × strategische doelstellingen"),
             _("Doelgroep"),
         ),
-        overlaps=overlaps(actions),
     )
+
+
+def coverage(plan: Plan, actions: QuerySet[Action]) -> Coverage:
+    matrices = coverage_matrices(plan, actions)
+    return Coverage(matrices.violence_forms, matrices.target_groups, overlaps(actions))
 
 
 # --- Indicators ------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
         ]
     if name.startswith("progress-"):
         key = name.removeprefix("progress-")
-        table = next(t for t in d.progress.tables if t.key == key)
+        table = next(t for t in d.progress_tables if t.key == key)
         header = [
             table.title,
             *[str(label) for _s, label in PROGRESS_COLUMNS],
@@ -79,7 +79,7 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
             for r in table.rows
         ]
     if name in ("late", "incomplete"):
-        actions = d.progress.late_all if name == "late" else d.progress.incomplete_all
+        actions = d.bottlenecks.late_all if name == "late" else d.bottlenecks.incomplete_all
         return [[_("Actie"), _("Titel"), _("Trekker"), _("Einde"), _("Voortgang")]] + [
             [
                 a.code,
@@ -91,7 +91,8 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
             for a in actions
         ]
     if name.startswith("coverage-"):
-        matrix = d.coverage.violence_forms if name.endswith("forms") else d.coverage.target_groups
+        matrices = d.coverage_matrices
+        matrix = matrices.violence_forms if name.endswith("forms") else matrices.target_groups
         return [[matrix.row_header, *[f"SD{g.number}" for g in matrix.columns]]] + [
             [str(item), *cells] for item, cells in matrix.rows
         ]
@@ -104,7 +105,7 @@ def table_rows(dashboard: Dashboard, name: str) -> list[list[Any]]:
                 g.groups,
                 ", ".join(a.code for a in g.actions),
             ]
-            for g in d.coverage.overlaps
+            for g in d.overlaps
         ]
     if name == "indicators":
         years = d.years

@@ -1,4 +1,4 @@
-"""The AJH monitoring dashboard and its CSV downloads."""
+"""The AJH monitoring dashboard, one section per page, and its CSV downloads."""
 
 from __future__ import annotations
 
@@ -14,28 +14,43 @@ from actionplan.http import AuthenticatedHttpRequest
 from actionplan.selectors import plan_current
 from evaluations.dashboard.cache import cached_panels
 from evaluations.dashboard.figures import build
-from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS, draft_coverage
+from evaluations.dashboard.sections import INDICATORS, SECTIONS
+from evaluations.dashboard.selectors import (
+    NO_LEAD_NOTES,
+    PROGRESS_COLUMNS,
+    STATE_COLUMNS,
+    draft_coverage,
+)
 from evaluations.dashboard.tables import TABLES, table_rows, to_csv
 
 
 @require_GET
-def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, section: str) -> HttpResponse:
+    """One section of the dashboard (``/dashboard/`` is the overview). Every signed-in user
+    sees the same figures; the section's template reads only its own panel's."""
+    current = SECTIONS[section]
     data = build(request.GET)
     context = {
         "d": data,
         "plan": data.plan,
+        "section": current,
+        "sections": list(SECTIONS.values()),
+        "no_lead_notes": NO_LEAD_NOTES,
         "progress_labels": {key: str(label) for key, label in PROGRESS_COLUMNS},
         "state_columns": STATE_COLUMNS,
         "progress_columns": PROGRESS_COLUMNS,
         "query": data.query.urlencode(),
     }
     template = "evaluations/dashboard.html"
-    if request.htmx and request.htmx.target == "trends":
-        # Another page of indicators: only that panel is computed.
-        return render(request, f"{template}#trends", context)
-    panels = cached_panels(data, lambda: render_to_string(f"{template}#panels", context, request))
+    if section == INDICATORS and request.htmx and request.htmx.target == "trends":
+        # Another page of indicators: only that list is computed.
+        return render(request, f"{current.template}#trends", context)
+    panels = cached_panels(
+        data, section, lambda: render_to_string(f"{template}#panels", context, request)
+    )
     if request.htmx:
-        return HttpResponse(panels)
+        # New filters: the panels, and the sub-navigation whose links carry the filters.
+        return render(request, f"{template}#filtered", {**context, "panels": panels})
     return render(request, template, {**context, "panels": panels})
 
 

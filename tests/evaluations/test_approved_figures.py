@@ -106,7 +106,7 @@ def test_a_draft_value_is_not_on_the_dashboard_until_its_fiche_is_approved(
     figures, coordinator, coordinator_client, settings
 ):
     settings.DASHBOARD_CACHE_SECONDS = 600
-    url = reverse("dashboard:dashboard")
+    url = reverse("dashboard:indicators")
     before = coordinator_client.get(url, {"year": 2026}).text
     assert "50,0 % van het doel bereikt" in before
     assert "999" not in before

@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.browser]
 PASSWORD = "secret-pass-123"  # UserFactory's default
 ACTIONS = 30
 STATUS_LINE = re.compile(r"·\s*(\d+) acties?")
+FICHES_SUBMITTED = re.compile(r"^(\d+) / (\d+)$")
 # A report of 30 actions takes about ten seconds; a slow CI machine gets plenty more.
 REPORT_TIMEOUT_MS = 120_000
 
@@ -101,8 +102,11 @@ def actions_in_status_line(page: Page) -> int:
 
 
 def fiches_kpi(page: Page) -> int:
-    kpi = page.locator("#completion .kpis li").filter(has_text="fiches").locator(".kpi")
-    return int(kpi.inner_text())
+    """The number of fiches of the year, from the overview's "n / total fiches ingediend"."""
+    kpi = page.locator("#overview .kpis li").filter(has_text="fiches ingediend").locator(".kpi")
+    match = FICHES_SUBMITTED.match(kpi.inner_text())
+    assert match, kpi.inner_text()
+    return int(match.group(2))
 
 
 def test_dashboard_filters_on_a_form_of_violence_through_htmx(
@@ -156,7 +160,7 @@ def test_returned_fiche_opens_from_the_dashboard_list_of_outstanding_fiches(
     )
     assert fiche is not None
     assert ReviewEvent.objects.filter(fiche=fiche, author__isnull=True).exists()
-    page.goto(f"{live_server.url}/dashboard/")
+    page.goto(f"{live_server.url}/dashboard/indieningen/")
     page.locator("#completion").get_by_role(
         "link", name=f"{fiche.action.code} {fiche.action.title}", exact=True
     ).click()
@@ -177,6 +181,63 @@ def test_dashboard_has_no_serious_accessibility_violations(
     expect(page.locator("#panels")).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+
+
+# (label in the sub-navigation, path, heading of the section's panel)
+SECTIONS = [
+    ("Indieningen", "/dashboard/indieningen/", re.compile(r"^Indieningen: rapporteringsronde")),
+    ("Voortgang", "/dashboard/voortgang/", re.compile(r"^Voortgang van het plan$")),
+    ("Knelpunten", "/dashboard/knelpunten/", re.compile(r"^Knelpunten: vertraging")),
+    ("Dekking", "/dashboard/dekking/", re.compile(r"^Dekking: leemtes en overlap$")),
+    ("Indicatoren", "/dashboard/indicatoren/", re.compile(r"^Indicatoren: evolutie")),
+]
+
+
+def test_sub_navigation_leads_to_each_section_with_the_filters_kept(
+    coordinator_page: Page, live_server: LiveServer, console_errors: list[str]
+) -> None:
+    """From the overview a filter through htmx, then each section by its link: its own URL
+    with that filter, its panel's heading, the link marked current, no serious or critical
+    accessibility violation."""
+    page = coordinator_page
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.locator("#panels h2").first).to_have_text(re.compile(r"^Waar staan we in"))
+    form = ViolenceForm.objects.get(code="SG")
+    with page.expect_response(re.compile(r"/dashboard/\?.*violence_form=")):
+        page.get_by_label("Vorm van geweld", exact=True).select_option(label=str(form))
+    nav = page.get_by_role("navigation", name="Onderdelen van het dashboard")
+    # The sub-navigation was swapped with the panels: its links carry the new filter.
+    expect(nav.get_by_role("link", name="Dekking", exact=True)).to_have_attribute(
+        "href", re.compile(rf"^/dashboard/dekking/\?(.*&)?violence_form={form.pk}(&|$)")
+    )
+    for label, path, heading in SECTIONS:
+        nav.get_by_role("link", name=label, exact=True).click()
+        expect(page).to_have_url(
+            re.compile(rf"{re.escape(live_server.url + path)}\?(.*&)?violence_form={form.pk}")
+        )
+        expect(page.locator("#panels h2").first).to_have_text(heading)
+        expect(nav.get_by_role("link", name=label, exact=True)).to_have_attribute(
+            "aria-current", "page"
+        )
+        expect(page.get_by_label("Vorm van geweld", exact=True)).to_have_value(str(form.pk))
+        assert actions_in_status_line(page) == (
+            Action.objects.filter(violence_forms=form).distinct().count()
+        )
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{describe_violations(violations)}"
+    assert not console_errors, console_errors
+
+
+def test_an_old_anchor_lands_on_the_way_to_its_section(
+    coordinator_page: Page, live_server: LiveServer
+) -> None:
+    page = coordinator_page
+    page.goto(f"{live_server.url}/dashboard/#coverage")
+    line = page.locator("#coverage")
+    expect(line).to_be_in_viewport()
+    line.get_by_role("link", name="Dekking", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/dashboard/dekking/"))
+    expect(page.get_by_role("heading", name="Dekking: leemtes en overlap")).to_be_visible()
 
 
 def write_interim_summary(page: Page, text: str) -> None:

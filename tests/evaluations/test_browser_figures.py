@@ -29,7 +29,7 @@ def figures(
 
 
 def _trend_card(page: Page, live_server: LiveServer):
-    page.goto(f"{live_server.url}/dashboard/?year=2026")
+    page.goto(f"{live_server.url}/dashboard/indicatoren/?year=2026")
     return page.locator("article.trend-card").filter(has_text="Opgeleide hulpverleners")
 
 

@@ -42,12 +42,21 @@ def _report(fiche, user, progress, coordinator):
     services.fiche_approve(fiche=fiche, user=coordinator)
 
 
-def test_empty_plan_shows_empty_states(coordinator_client, plan):
-    response = coordinator_client.get(reverse("dashboard:dashboard"), {"year": 2026})
+@pytest.mark.parametrize(
+    ("section", "empty_state"),
+    [
+        ("dashboard", "Geen acties voor deze selectie."),
+        ("completion", "Er is (nog) geen rapporteringsronde voor 2026."),
+        ("progress", "Geen acties."),
+        ("bottlenecks", "Geen acties met vertraging."),
+        ("coverage", "Geen mogelijke overlap gevonden."),
+        ("indicators", "Geen kwantitatieve indicatoren voor deze selectie."),
+    ],
+)
+def test_empty_plan_shows_empty_states(coordinator_client, plan, section, empty_state):
+    response = coordinator_client.get(reverse(f"dashboard:{section}"), {"year": 2026})
     assert response.status_code == 200
-    text = response.text
-    assert "Er is (nog) geen rapporteringsronde voor 2026." in text
-    assert "Geen kwantitatieve indicatoren voor deze selectie." in text
+    assert empty_state in response.text
     d = response.context["d"]
     assert d.actions_count == 0
     assert d.coverage.violence_forms.gaps == 5 * 3
@@ -235,35 +244,80 @@ def test_filter_on_form_of_violence_changes_the_figures(coordinator_client, plan
     assert "(gefilterd)" in filtered.text
 
 
-def test_htmx_filter_returns_only_the_panels(coordinator_client, plan):
+def test_htmx_filter_returns_the_panels_and_the_sub_navigation(coordinator_client, plan):
+    sg = ViolenceForm.objects.get(code="SG")
     response = coordinator_client.get(
-        reverse("dashboard:dashboard"), headers={"HX-Request": "true", "HX-Target": "panels"}
+        reverse("dashboard:coverage"),
+        {"violence_form": sg.pk},
+        headers={"HX-Request": "true", "HX-Target": "panels"},
     )
-    assert response.text.lstrip().startswith('<div id="panels"')
+    text = response.text.lstrip()
+    # The navigation first (swapped out of band: its links carry the new filter), then the
+    # panels; the filter form is not sent again.
+    assert text.startswith('<nav id="dashboard-nav"')
+    assert f'href="/dashboard/indicatoren/?violence_form={sg.pk}"' in text
+    assert '<div id="panels"' in text
+    assert 'id="coverage-h"' in text
+    assert "<form" not in text
 
 
-@pytest.mark.parametrize("size", [20, 120])
-def test_dashboard_query_count_is_fixed(
+# --- Query counts per section ------------------------------------------------------------
+# Every section, cold: session, user, plan, 5 filter choice lists (strategic goals,
+# ministers, administrations, forms of violence, target groups), data version, action
+# count; then its own figures:
+SECTION_QUERIES = {
+    # round, fiche totals, progress per goal (with late and incomplete counts), strategic
+    # goals, 2 matrices (their rows and their counts)
+    "dashboard": 18,
+    # round, fiche totals, per administration, per minister, outstanding fiches
+    "completion": 15,
+    # progress per goal, per minister, per administration, per form of violence, per target
+    # group
+    "progress": 15,
+    # progress per goal (the counts), late actions, incomplete actions
+    "bottlenecks": 13,
+    # strategic goals, 2 matrices (rows and counts), overlap candidates, their forms and
+    # their groups (the data always has an overlap)
+    "coverage": 18,
+    # indicator count, indicator page, values of those indicators
+    "indicators": 13,
+}
+# Again, until the data changes: the filter form and the panels' key (session, user, plan,
+# 5 filter choice lists, data version).
+WARM_QUERIES = 9
+
+
+def _dataset(size: int) -> None:
+    """The demo plan with ``size`` actions, their fiches and indicators, and an action that
+    overlaps with the first (same goal, lead and tags)."""
+    demo_load(actions=size, seed=4)
+    demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
+    first = Action.objects.filter(plan__is_demo=True).in_plan().order_by("pk")[0]
+    ActionFactory(
+        operational_goal=first.operational_goal,
+        number=99,
+        lead_administration=first.lead_administration,
+        violence_forms=list(first.violence_forms.all()),
+        target_groups=list(first.target_groups.all()),
+    )
+
+
+@pytest.mark.parametrize("size", [2, 10])
+def test_each_section_costs_a_fixed_number_of_queries(
     coordinator_client, plan, settings, size, django_assert_num_queries
 ):
     settings.DEBUG = True
-    demo_load(actions=size, seed=4)
-    demo_fiches_load(seed=4, today=dt.date(2026, 6, 1))
-    url = reverse("dashboard:dashboard")
-    # session, user, plan, 5 filter choice lists, data version; then the figures: action
-    # count, round, fiche totals, per administration, per minister, outstanding fiches,
-    # progress per goal (with late and incomplete counts), 4 other progress groupings, late
-    # (list), incomplete (list), strategic goals, 2 matrices (+2 row lists), overlap
-    # candidates and their forms and groups (the demo always has overlap), indicator count,
-    # indicator page, values of those indicators
-    with django_assert_num_queries(33):
-        cold = coordinator_client.get(url, {"year": 2026})
-    # The same view again: the panels come from the cache, the figures are not computed.
-    with django_assert_num_queries(9):
-        warm = coordinator_client.get(url, {"year": 2026})
-    assert warm.context["panels"] == cold.context["panels"]
-    assert cold.context["d"].actions_count == size
-    assert cold.context["d"].coverage.overlaps
+    _dataset(size)
+    for section, queries in SECTION_QUERIES.items():
+        url = reverse(f"dashboard:{section}")
+        with django_assert_num_queries(queries):
+            cold = coordinator_client.get(url, {"year": 2026})
+        # The same view again: the panels come from the cache, the figures are not computed.
+        with django_assert_num_queries(WARM_QUERIES):
+            warm = coordinator_client.get(url, {"year": 2026})
+        assert warm.context["panels"] == cold.context["panels"]
+        assert cold.context["d"].actions_count == size + 1
+    assert cold.context["d"].overlaps
 
 
 def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
@@ -285,8 +339,8 @@ def test_unknown_parameters_share_the_cached_panels_and_searches_are_not_cached(
         assert "· 1 actie <strong>(gefilterd)</strong>" in response.text
 
 
-def _panels(client, **params):
-    response = client.get(reverse("dashboard:dashboard"), {"year": 2026, **params})
+def _panels(client, section="dashboard", **params):
+    response = client.get(reverse(f"dashboard:{section}"), {"year": 2026, **params})
     assert response.status_code == 200
     return str(response.context["panels"])
 
@@ -302,7 +356,9 @@ def test_cached_panels_change_with_every_kind_of_write(
     assert "· 2 acties</p>" in _panels(coordinator_client)
 
     def sg_gaps() -> int:
-        row = re.search(r"Seksueel geweld \(SG\)</th>(.*?)</tr>", _panels(coordinator_client))
+        row = re.search(
+            r"Seksueel geweld \(SG\)</th>(.*?)</tr>", _panels(coordinator_client, "coverage")
+        )
         assert row is not None, "no SG row in the gaps panel"
         return row[1].count("gap-mark")
 
@@ -310,27 +366,28 @@ def test_cached_panels_change_with_every_kind_of_write(
     action.violence_forms.add(sg)  # a tag: one strategic goal now covers SG
     assert sg_gaps() == 2
 
+    assert "Er is (nog) geen rapporteringsronde" in _panels(coordinator_client, "completion")
     services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
-    assert "Rapporteringsronde 2026" in _panels(coordinator_client)
-    assert "Er is (nog) geen rapporteringsronde" not in _panels(coordinator_client)
+    assert "rapporteringsronde 2026" in _panels(coordinator_client, "completion")
+    assert "Er is (nog) geen rapporteringsronde" not in _panels(coordinator_client, "completion")
 
-    before = _panels(coordinator_client)
+    before = _panels(coordinator_client, "progress")
     assert "50 %</span> van de acties afgerond" not in before
     _report(Fiche.objects.get(action=action), editor_a, "completed", coordinator)
-    assert "50 %</span> van de acties afgerond" in _panels(coordinator_client)
+    assert "50 %</span> van de acties afgerond" in _panels(coordinator_client, "progress")
     services.fiche_reopen(
         fiche=Fiche.objects.get(action=action), user=coordinator, reason="Nakijken"
     )
-    assert '"kpi">0 %</span> van de acties afgerond' in _panels(coordinator_client)
+    assert '"kpi">0 %</span> van de acties afgerond' in _panels(coordinator_client, "progress")
 
     indicator = indicator_save(
         action=action,
         user=coordinator,
         data={"name": "Bereikte scholen", "kind": "quantitative", "unit": "scholen"},
     )
-    assert "Bereikte scholen" in _panels(coordinator_client)
+    assert "Bereikte scholen" in _panels(coordinator_client, "indicators")
     indicator.delete()
-    assert "Bereikte scholen" not in _panels(coordinator_client)
+    assert "Bereikte scholen" not in _panels(coordinator_client, "indicators")
 
 
 def test_data_version_sees_a_history_row_committed_after_a_newer_one(plan):
@@ -356,7 +413,7 @@ def test_cached_panels_stay_while_an_editor_writes_a_draft(
     settings.DEBUG = True
     action = ActionFactory(lead_administration=admin_a)
     services.round_open(plan=plan, year=2026, deadline=dt.date(2026, 12, 31), user=coordinator)
-    url = reverse("dashboard:dashboard")
+    url = reverse("dashboard:completion")
     coordinator_client.get(url, {"year": 2026})
     fiche = Fiche.objects.get(action=action)
     services.fiche_save(
@@ -386,18 +443,21 @@ def test_cached_panels_follow_the_date(coordinator_client, plan, monkeypatch):
     assert 'class="kpi kpi-bad">1</span> acties met vertraging' in _panels(coordinator_client)
 
 
-def test_panels_do_not_depend_on_who_looks(client, plan, coordinator, reader, editor_a, settings):
+@pytest.mark.parametrize("section", list(SECTION_QUERIES))
+def test_panels_do_not_depend_on_who_looks(
+    client, plan, coordinator, reader, editor_a, settings, section
+):
     """The cached panels are shared by every signed-in user: rendered without the cache for
-    each role, they must be the same."""
+    each role, every section's must be the same."""
     settings.DASHBOARD_CACHE_SECONDS = 0
     demo_load(actions=12, seed=2)
     demo_fiches_load(seed=2, today=dt.date(2026, 6, 1))
     seen = []
     for user in (coordinator, reader, editor_a):
         client.force_login(user)
-        seen.append(_panels(client))
+        seen.append(_panels(client, section))
     assert seen[0] == seen[1] == seen[2]
-    assert "Rapporteringsronde 2026" in seen[0]
+    assert "· 12 acties" in seen[0]
 
 
 def test_next_page_of_indicators_loads_only_that_panel(
@@ -405,7 +465,7 @@ def test_next_page_of_indicators_loads_only_that_panel(
 ):
     settings.DEBUG = True
     names = {IndicatorFactory().name for _ in range(INDICATORS_PER_PAGE + 1)}
-    url = reverse("dashboard:dashboard")
+    url = reverse("dashboard:indicators")
     first = coordinator_client.get(url, {"year": 2026})
     # session, user, plan, indicator count, indicator page, values of those indicators
     with django_assert_num_queries(6):
@@ -474,7 +534,7 @@ def test_trend_chart_is_accessible_svg(coordinator_client, plan, coordinator):
             "target_year": 2029,
         },
     )
-    response = coordinator_client.get(reverse("dashboard:dashboard"))
+    response = coordinator_client.get(reverse("dashboard:indicators"))
     text = response.text
     assert 'role="img"' in text
     assert "Nulmeting 10 aantal in 2025." in text
