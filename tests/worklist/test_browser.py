@@ -40,7 +40,7 @@ def test_the_mail_link_the_task_list_and_the_notification_lead_to_the_fiche(
 ):
     day_send(today=dt.date(YEAR, 6, 15))
     (message,) = mail.outbox
-    link = re.search(rf"{re.escape(live_server.url)}/fiches/\d+/", message.body)
+    link = re.search(rf"{re.escape(live_server.url)}/fiches/\d+/", str(message.body))
     assert link, message.body
 
     context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
