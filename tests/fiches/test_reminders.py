@@ -176,3 +176,25 @@ def test_nobody_is_mailed_for_a_round_that_has_not_opened_yet(plan, actions, coo
     day_send(today=OPENED)
     assert mail.outbox == []
     assert Fiche.objects.filter(year=YEAR + 1).exists()
+
+
+def test_ajh_sets_the_reminder_days_when_opening_a_round(coordinator_client, plan, actions):
+    page = coordinator_client.post(
+        "/fiches/rondes/",
+        {
+            "year": YEAR,
+            "deadline": "2026-12-31",
+            "first_reminder_days": "5",
+            "second_reminder_days": "10",
+        },
+    )
+    assert page.status_code == 422
+    assert "De tweede herinnering komt dichter bij de deadline" in page.content.decode()
+    assert not Fiche.objects.exists()
+
+    coordinator_client.post(
+        "/fiches/rondes/",
+        {"year": YEAR, "deadline": "2026-12-31", "first_reminder_days": "10"},
+    )
+    rnd = Fiche.objects.select_related("round").first().round  # type: ignore[union-attr]
+    assert (rnd.first_reminder_days, rnd.second_reminder_days) == (10, None)
