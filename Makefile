@@ -21,9 +21,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # The English interface: compiled from its .po file whenever that changes (polib, no GNU
 # gettext needed). `make messages` extracts the interface strings again after a change.
-MO := locale/en/LC_MESSAGES/django.mo
+MO := locale/en/LC_MESSAGES/django.mo locale/nl/LC_MESSAGES/django.mo
 
-$(MO): locale/en/LC_MESSAGES/django.po | $(STAMP)
+$(MO) &: locale/en/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.po | $(STAMP)
 	$(BIN)/python scripts/messages.py compile
 
 install: $(STAMP) $(MO)

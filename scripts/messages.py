@@ -44,8 +44,13 @@ def catalogues(locale: Path = LOCALE) -> Iterator[Path]:
         yield locale / language / "LC_MESSAGES" / "django.po"
 
 
+# Hand-kept, not extracted: informal Dutch (je/jij) over the formal Dutch (u/uw) of
+# Django's own admin and sign-in strings, which would otherwise win.
+OVERRIDES = [LOCALE / "nl" / "LC_MESSAGES" / "django.po"]
+
+
 def compile_catalogues() -> int:
-    for po_path in catalogues():
+    for po_path in [*catalogues(), *OVERRIDES]:
         mo_path = po_path.with_suffix(".mo")
         partial = mo_path.with_suffix(".mo.partial")
         # Only translated, non-fuzzy entries go in, as with msgfmt.

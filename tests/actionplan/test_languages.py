@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import django
 import polib
 import pytest
 from django.conf import settings
@@ -318,3 +319,28 @@ def test_switching_to_english_in_the_header_is_remembered(
         page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Rapporten")
     ).to_be_visible()
     context.close()
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_the_informal_dutch_of_the_rest_of_the_interface(coordinator_client):
+    page = coordinator_client.get("/admin/password_change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Geef voor de veiligheid je oude wachtwoord" in html
+    assert "uw oude" not in html.lower()
+
+
+def test_every_formal_django_string_the_product_shows_has_an_informal_version():
+    """Django's own Dutch says u/uw; locale/nl overrides each such admin and sign-in string."""
+    ours = {
+        e.msgid for e in polib.pofile(str(settings.BASE_DIR / "locale/nl/LC_MESSAGES/django.po"))
+    }
+    formal = re.compile(r"\b(u|uw|U|Uw)\b")
+    django_dir = Path(django.__file__).resolve().parent / "contrib"
+    for app in ("admin", "auth"):
+        for entry in polib.pofile(str(django_dir / app / "locale/nl/LC_MESSAGES/django.po")):
+            text = entry.msgstr or " ".join(entry.msgstr_plural.values())
+            if formal.search(text) and not entry.obsolete:
+                assert entry.msgid in ours, entry.msgid
+    with translation.override("nl"):
+        assert translation.gettext("Your password was changed.") == "Je wachtwoord is gewijzigd."
