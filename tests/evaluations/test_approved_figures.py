@@ -8,6 +8,7 @@ labelled "niet goedgekeurd".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -107,13 +108,14 @@ def test_a_draft_value_is_not_on_the_dashboard_until_its_fiche_is_approved(
 ):
     settings.DASHBOARD_CACHE_SECONDS = 600
     url = reverse("dashboard:indicators")
-    before = coordinator_client.get(url, {"year": 2026}).text
+    # Without the filter's option ids, which a long test run can bring up to 999.
+    before = re.sub(r'value="\d+"', "", coordinator_client.get(url, {"year": 2026}).text)
     assert "50,0 % van het doel bereikt" in before
     assert "999" not in before
     assert "899,0 %" not in before
     # Approval writes a review event, which the panel cache's key counts: no stale panels.
     _approve(figures.fiche, coordinator)
-    after = coordinator_client.get(url, {"year": 2026}).text
+    after = re.sub(r'value="\d+"', "", coordinator_client.get(url, {"year": 2026}).text)
     assert "899,0 % van het doel bereikt" in after
     assert "999" in after
 
