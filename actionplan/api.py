@@ -112,7 +112,10 @@ class ActionSerializer(serializers.ModelSerializer):
     plan: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="code", read_only=True
     )
-    operational_goal = serializers.CharField(source="operational_goal.code", read_only=True)
+    # Null for a proposal not yet clustered under an operational goal.
+    operational_goal = serializers.CharField(
+        source="operational_goal.code", read_only=True, allow_null=True
+    )
     strategic_goal = serializers.IntegerField(source="strategic_goal.number", read_only=True)
     lead_minister = NamedSerializer(read_only=True, allow_null=True)
     co_lead_ministers = NamedSerializer(many=True, read_only=True)
@@ -202,9 +205,6 @@ def action_list_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "related_plans": [plan["code"] for plan in plans.get(pk, [])],
             "is_demo": row["is_demo"],
         }
-        if item["operational_goal"] is None:
-            # As the serializer does: a dotted source through a missing goal skips the key.
-            del item["operational_goal"]
         items.append(item)
     return items
 

@@ -1,11 +1,17 @@
-"""Filters of the action list, shared by the overview page, the API and the exports."""
+"""Filters of the action list, shared by the overview page, the API and the exports; and the
+API's filter sets and backend, in which a year is a ``YearFilter``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as rest_filters
+from drf_spectacular.utils import extend_schema_field
 
 from actionplan.models import (
     Action,
@@ -16,6 +22,47 @@ from actionplan.models import (
     TargetGroup,
     ViolenceForm,
 )
+from actionplan.params import YEAR_MAX, YEAR_MIN
+
+
+class YearFormField(forms.IntegerField):
+    default_error_messages = {
+        "min_value": _("Geef een jaartal tussen 2000 en 2100."),
+        "max_value": _("Geef een jaartal tussen 2000 en 2100."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(django_filters.NumberFilter):
+    """A year from ``YEAR_MIN`` to ``YEAR_MAX``; another is refused (400), not silently
+    matched against nothing, and the schema publishes the bounds."""
+
+    field_class = YearFormField
+
+
+class FilterSet(rest_filters.FilterSet):
+    """The API's filter sets: a model's year (``year``, ``<something>_year``) filters as a
+    ``YearFilter``, whether declared in ``Meta.fields`` or in a view's ``filterset_fields``."""
+
+    @classmethod
+    def filter_for_field(
+        cls, field: Any, field_name: str, lookup_expr: str | None = None
+    ) -> django_filters.Filter:
+        found = super().filter_for_field(field, field_name, lookup_expr)
+        is_year = field_name == "year" or field_name.endswith("_year")
+        if is_year and isinstance(field, models.IntegerField) and found.lookup_expr == "exact":
+            return YearFilter(field_name=found.field_name, label=found.label)
+        return found
+
+
+class FilterBackend(rest_filters.DjangoFilterBackend):
+    """``DjangoFilterBackend`` whose filter sets made from ``filterset_fields`` are
+    ``FilterSet``s."""
+
+    filterset_base = FilterSet
 
 
 def strategic_goal_choices() -> list[tuple[int, str]]:

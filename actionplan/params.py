@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
     from actionplan.models import Plan
 
+# Calendar years, wherever a year is asked for: the query parameters here, the list filters
+# (``actionplan.filters.YearFilter``) and the bodies (``actionplan.api_fields.YearField``)
+# refuse others, and the OpenAPI schema publishes the same bounds (``actionplan.schema``).
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+
 # A value is echoed in the message only this far: the message is for a person.
 ECHO_MAX = 40
 
@@ -69,11 +75,12 @@ class QueryParams:
         return int(raw)
 
     def year(self, plan: Plan | None = None, name: str = "year") -> int | None:
-        """A year of ``plan`` (any year from 2000 to 2100 without a plan), or None."""
+        """A year of ``plan`` (any year from ``YEAR_MIN`` to ``YEAR_MAX`` without a plan), or
+        None."""
         raw = self._raw(name)
         if not raw:
             return None
-        years: Iterable[int] = plan.years if plan is not None else range(2000, 2101)
+        years: Iterable[int] = plan.years if plan is not None else range(YEAR_MIN, YEAR_MAX + 1)
         if raw.isascii() and raw.isdigit() and int(raw) in years:
             return int(raw)
         if plan is not None:

@@ -283,7 +283,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["actionplan.filters.FilterBackend"],
     # JSON with a nesting limit, forms and multipart with Dutch refusals (actionplan/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "actionplan.parsers.JSONParser",
@@ -292,7 +292,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "actionplan.schema.AutoSchema",
     "EXCEPTION_HANDLER": "actionplan.api_errors.exception_handler",
     "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {"auth-token": API_TOKEN_RATE},

@@ -25,6 +25,8 @@ from worklist.api import TaskListView
 
 # Query parameters and bodies that cannot be honoured: a Dutch 400 (JSON under /api/).
 handler400 = "actionplan.bad_request.bad_request"
+# An address under /api/ that no view answers: JSON, as the schema documents every 404.
+handler404 = "actionplan.bad_request.not_found"
 
 router = DefaultRouter()
 router.register("plans", api.PlanViewSet)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -229,6 +230,7 @@ class FollowUpViewSet(
             return FollowUp.objects.none()
         return selectors.follow_ups(api_user(self.request))
 
+    @extend_schema(request=FollowUpWriteSerializer, responses={201: FollowUpSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = api_user(request)
         form = FollowUpWriteSerializer(data=request.data)
@@ -245,6 +247,7 @@ class FollowUpViewSet(
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(request=FollowUpStateSerializer, responses={200: FollowUpSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
         form = FollowUpStateSerializer(
@@ -279,6 +282,7 @@ class StakeholderInputSerializer(api_fields.ModelSerializer):
     )
     attachments = serializers.SerializerMethodField()
     evaluation_kind = serializers.ChoiceField(choices=EvaluationKind.choices)
+    evaluation_year = api_fields.YearField()
     confirmed = serializers.BooleanField(
         write_only=True,
         required=False,

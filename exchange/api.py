@@ -7,7 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -18,16 +23,22 @@ from rest_framework.views import APIView
 from actionplan.api_errors import DomainError
 from actionplan.http import api_user
 from actionplan.parsers import FormParser, MultiPartParser
+from actionplan.schema import ValidationErrorSerializer, errors
 from actionplan.selectors import plan_current
 from exchange import exports, run, services
 from exchange.models import ImportJob, ImportJobQuerySet, ImportKind
-from exchange.spreadsheets import SpreadsheetError
+from exchange.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError
 
 
 class ExportView(APIView):
     """Actions, fiches or indicator values as XLSX or CSV, with the filters of the lists."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.STR,
+        }
+    )
     def get(self, request: Request, kind: str, fmt: str) -> HttpResponse:
         if kind not in exports.KINDS or fmt not in exports.FORMATS:
             raise exceptions.NotFound()
@@ -72,6 +83,18 @@ ImportResultSerializer = inline_serializer(
 )
 
 
+# A 400 is either the result of a file with errors (nothing imported) or a refusal of the
+# request itself (no file, not a spreadsheet).
+IMPORT_REFUSED = OpenApiResponse(
+    PolymorphicProxySerializer(
+        component_name="ImportRefused",
+        serializers=[ImportResultSerializer, ValidationErrorSerializer],
+        resource_type_field_name=None,
+    ),
+    description="Fouten in het bestand (er is niets geïmporteerd), of geen bruikbaar bestand.",
+)
+
+
 class ImportView(APIView):
     """Upload an XLSX or CSV (`file`) with `dry_run=true|false`. Small files answer at once
     with the counts and every error; large files answer 202 with the job to poll."""
@@ -83,7 +106,12 @@ class ImportView(APIView):
             name="ImportUpload",
             fields={"file": serializers.FileField(), "dry_run": serializers.BooleanField()},
         ),
-        responses={200: ImportResultSerializer, 202: ImportJobSerializer},
+        responses={
+            200: ImportResultSerializer,
+            202: ImportJobSerializer,
+            400: IMPORT_REFUSED,
+            **errors(503),
+        },
     )
     def post(self, request: Request, kind: str) -> Response:
         if kind not in ImportKind.values:
@@ -151,7 +179,12 @@ class ImportJobViewSet(viewsets.ReadOnlyModelViewSet):
         request=inline_serializer(
             name="ImportRetry", fields={"dry_run": serializers.BooleanField(required=False)}
         ),
-        responses={200: ImportResultSerializer, 202: ImportJobSerializer},
+        responses={
+            200: ImportResultSerializer,
+            202: ImportJobSerializer,
+            400: IMPORT_REFUSED,
+            **errors(409, 503),
+        },
     )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:

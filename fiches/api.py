@@ -40,6 +40,7 @@ from rest_framework.views import APIView
 
 from actionplan import api_fields
 from actionplan.api_errors import DomainError
+from actionplan.filters import FilterSet, YearFilter
 from actionplan.http import api_user
 from actionplan.models import Action, Administration, Plan
 from actionplan.selectors import plan_current
@@ -127,7 +128,7 @@ class RoundOpenSerializer(serializers.Serializer):
         required=False,
         help_text="Code van het actieplan; standaard het meest recente.",
     )
-    year = serializers.IntegerField()
+    year = api_fields.YearField()
     deadline = serializers.DateField()
 
 
@@ -223,7 +224,7 @@ class FicheActionSerializer(serializers.Serializer):
 class FicheSerializer(serializers.ModelSerializer):
     action = FicheActionSerializer(read_only=True)
     updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     etag = serializers.CharField(read_only=True, help_text="Gelijk aan de ETag-header.")
     can_edit = serializers.BooleanField(
@@ -234,6 +235,9 @@ class FicheSerializer(serializers.ModelSerializer):
     )
     can_review = serializers.BooleanField(
         read_only=True, help_text="Jij mag goedkeuren, terugsturen en heropenen."
+    )
+    progress_status = api_fields.OptionalChoiceField(
+        choices=ProgressStatus.choices, read_only=True, help_text="Null: nog niet ingevuld."
     )
 
     class Meta:
@@ -316,7 +320,9 @@ class FicheWriteSerializer(serializers.Serializer):
     status_update = limited_text_field(Fiche, "status_update")
     obstacles = limited_text_field(Fiche, "obstacles")
     next_steps = limited_text_field(Fiche, "next_steps")
-    progress_status = serializers.ChoiceField(choices=ProgressStatus.choices, allow_blank=True)
+    progress_status = api_fields.OptionalChoiceField(
+        choices=ProgressStatus.choices, help_text="Null (of leeg): nog niet ingevuld."
+    )
     indicator_values = IndicatorValueInputSerializer(
         many=True,
         required=False,
@@ -367,8 +373,8 @@ class FicheSubmitErrorSerializer(serializers.Serializer):
     missing = serializers.ListField(child=serializers.CharField())
 
 
-class FicheFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=gettext_lazy("Jaar"))
+class FicheFilter(FilterSet):
+    year = YearFilter(label=gettext_lazy("Jaar"))
     state = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=FicheState.choices)
     administration = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Administratie (id), trekkend of meewerkend"),

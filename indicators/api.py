@@ -21,10 +21,11 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from actionplan import api_fields
+from actionplan.filters import FilterSet
 from actionplan.http import api_user
 from actionplan.models import Action
 from indicators.impact.api import ImpactIndicatorViewSet, ImpactValueViewSet
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Disaggregation, Indicator, IndicatorValue
 from indicators.numbers import ApiNumberField
 from indicators.services import INDICATOR_FIELDS, can_define_indicators, indicator_save
 
@@ -34,6 +35,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
         queryset=Action.objects.only("id"), help_text="Id van de actie; wijzigt niet meer."
     )
     action_code = serializers.CharField(source="action.code", read_only=True)
+    baseline_year = api_fields.YearField(required=False, allow_null=True)
+    target_year = api_fields.YearField(required=False, allow_null=True)
+    disaggregation = api_fields.OptionalChoiceField(
+        choices=Disaggregation.choices, required=False, help_text="Null: niet uitgesplitst."
+    )
     # Numbers may come as Flemish text too ("1.234,5"), read like everywhere else.
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -49,7 +55,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 class IndicatorValueSerializer(serializers.ModelSerializer):
     action = serializers.IntegerField(source="indicator.action_id", read_only=True)
     updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -136,7 +142,7 @@ class IndicatorViewSet(
         return Response(self.get_serializer(saved).data)
 
 
-class IndicatorValueFilter(django_filters.FilterSet):
+class IndicatorValueFilter(FilterSet):
     action = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Actie (id)"),
         field_name="indicator__action",

@@ -24,6 +24,7 @@ from rest_framework.routers import BaseRouter
 from actionplan import api_fields
 from actionplan.http import api_user
 from actionplan.models import Action, Plan
+from actionplan.schema import errors
 from actionplan.selectors import plan_current
 from planning import selectors, services, snapshots
 from planning.models import ChangeKind, ChangeRequest, PlanVersion
@@ -126,7 +127,9 @@ class PlanVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         return PlanVersionDetailSerializer if self.action == "retrieve" else PlanVersionSerializer
 
-    @extend_schema(request=PlanVersionCreateSerializer, responses={201: PlanVersionSerializer})
+    @extend_schema(
+        request=PlanVersionCreateSerializer, responses={201: PlanVersionSerializer, **errors(409)}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = PlanVersionCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -136,13 +139,15 @@ class PlanVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
         return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=PlanVersionSerializer)
+    @extend_schema(request=None, responses={200: PlanVersionSerializer, **errors(409)})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         version = services.plan_version_submit(version=self.get_object(), user=api_user(request))
         return Response(PlanVersionSerializer(version).data)
 
-    @extend_schema(request=DecisionSerializer, responses=PlanVersionSerializer)
+    @extend_schema(
+        request=DecisionSerializer, responses={200: PlanVersionSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         version = self.get_object()
@@ -261,7 +266,9 @@ class ChangeRequestViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=DecisionNoteSerializer, responses=ChangeRequestSerializer)
+    @extend_schema(
+        request=DecisionNoteSerializer, responses={200: ChangeRequestSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         found = self.get_object()
@@ -272,7 +279,9 @@ class ChangeRequestViewSet(
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=found.pk)).data)
 
-    @extend_schema(request=RejectionSerializer, responses=ChangeRequestSerializer)
+    @extend_schema(
+        request=RejectionSerializer, responses={200: ChangeRequestSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         found = self.get_object()

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from actionplan.schema import YEAR_SCHEMA
 from evaluations.dashboard.figures import build
 from evaluations.dashboard.selectors import PROGRESS_COLUMNS, STATE_COLUMNS
 
@@ -36,7 +37,7 @@ class StatsView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("year", YEAR_SCHEMA, description="Een jaar van het plan."),
             OpenApiParameter("strategic_goal", OpenApiTypes.INT),
             OpenApiParameter("minister", OpenApiTypes.INT),
             OpenApiParameter("administration", OpenApiTypes.INT),

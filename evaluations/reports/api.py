@@ -22,9 +22,11 @@ from rest_framework.reverse import reverse
 from actionplan import api_fields
 from actionplan.api_errors import DomainError
 from actionplan.http import api_user
+from actionplan.schema import errors
 from actionplan.selectors import plan_current
 from evaluations.models import EvaluationReport, ReleaseStep, ReportRelease, ReportStatus
 from evaluations.reports import selectors, services
+from fiches.models import FicheState
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
@@ -60,14 +62,18 @@ class ReleaseSerializer(serializers.ModelSerializer):
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    # None for a report built by the build_report command.
     requested_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     # As users see them: a dead job reads as failed before the beat task marks the row.
     status = serializers.ChoiceField(
         source="shown_status", choices=ReportStatus.choices, read_only=True
     )
     error = serializers.CharField(source="shown_error", read_only=True)
+    fiche_state = api_fields.OptionalChoiceField(
+        choices=FicheState.choices, read_only=True, help_text="Null voor een evaluatierapport."
+    )
     download_url = serializers.SerializerMethodField()
     releases = ReleaseSerializer(many=True, read_only=True)
 
@@ -105,7 +111,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class ReportRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[k for k in services.EVALUATION_KINDS])
-    year = serializers.IntegerField()
+    year = api_fields.YearField()
 
 
 class ReleaseRequestSerializer(serializers.Serializer):
@@ -125,6 +131,10 @@ class ReleaseRequestSerializer(serializers.Serializer):
         if value > timezone.localdate():
             raise serializers.ValidationError("De datum ligt in de toekomst.")
         return value
+
+
+# A step not allowed now, or a PDF that no longer has its SHA-256: 409.
+RELEASE_RESPONSES = {200: ReportSerializer, **errors(409)}
 
 
 class PDFRenderer(BaseRenderer):
@@ -162,7 +172,9 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
 
-    @extend_schema(request=ReportRequestSerializer, responses={202: ReportSerializer})
+    @extend_schema(
+        request=ReportRequestSerializer, responses={202: ReportSerializer, **errors(503)}
+    )
     def create(self, request: Request) -> Response:
         incoming = ReportRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -180,7 +192,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             headers={"Location": reverse("report-detail", args=[report.pk], request=request)},
         )
 
-    @extend_schema(request=None, responses={202: ReportSerializer})
+    @extend_schema(request=None, responses={202: ReportSerializer, **errors(409, 503)})
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         """Queue a failed report again (also one whose worker died and that the beat task
@@ -194,7 +206,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         data = ReportSerializer(report, context={"request": request}).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(409)})
     @action(detail=True, methods=["get"], renderer_classes=[PDFRenderer])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         report = self.get_object()
@@ -217,22 +229,28 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         report = self.get_queryset().get(pk=report.pk)
         return Response(ReportSerializer(report, context={"request": request}).data)
 
-    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @extend_schema(
+        request=ReleaseRequestSerializer, responses={200: ReportSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._release(request, ReleaseStep.APPROVED)
 
-    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @extend_schema(
+        request=ReleaseRequestSerializer, responses={200: ReportSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"], url_path="send-to-government")
     def send_to_government(self, request: Request, pk: str | None = None) -> Response:
         return self._release(request, ReleaseStep.GOVERNMENT)
 
-    @extend_schema(request=ReleaseRequestSerializer, responses={200: ReportSerializer})
+    @extend_schema(
+        request=ReleaseRequestSerializer, responses={200: ReportSerializer, **errors(409)}
+    )
     @action(detail=True, methods=["post"], url_path="send-to-parliament")
     def send_to_parliament(self, request: Request, pk: str | None = None) -> Response:
         return self._release(request, ReleaseStep.PARLIAMENT)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, **errors(409)})
     @action(
         detail=True,
         methods=["get"],

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actionplan import api_fields
+from actionplan.filters import FilterSet
 from actionplan.http import api_user
 from actionplan.models import Plan, StrategicGoal
 from indicators.impact.services import (
@@ -66,6 +67,8 @@ class ImpactIndicatorSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Uitsplitsingen die de waarden mogen gebruiken.",
     )
+    baseline_year = api_fields.YearField(required=False, allow_null=True)
+    target_year = api_fields.YearField(required=False, allow_null=True)
     serializer_field_mapping = NUMBERS_AS_TEXT
 
     class Meta:
@@ -74,13 +77,14 @@ class ImpactIndicatorSerializer(serializers.ModelSerializer):
 
 
 class ImpactValueSerializer(serializers.ModelSerializer):
+    year = api_fields.YearField()
     disaggregation = serializers.DictField(
         child=api_fields.TextField(multiline=False),
         required=False,
         help_text='Bv. {"sex": "vrouw", "age_group": "18-24"}; leeg voor het totaal.',
     )
     updated_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     serializer_field_mapping = NUMBERS_AS_TEXT
 
@@ -98,7 +102,7 @@ WRITE_ERRORS = {
 }
 
 
-class ImpactIndicatorFilter(django_filters.FilterSet):
+class ImpactIndicatorFilter(FilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Actieplan (id)"), queryset=Plan.objects.only("id")
     )
@@ -157,7 +161,7 @@ class ImpactIndicatorViewSet(
         return Response(self.get_serializer(saved).data)
 
 
-class ImpactValueFilter(django_filters.FilterSet):
+class ImpactValueFilter(FilterSet):
     plan = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Actieplan (id)"),
         field_name="indicator__plan",

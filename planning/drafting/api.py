@@ -72,7 +72,9 @@ def required_version(request: Request, action: Action) -> int:
 
 class CoLeadResponseSerializer(serializers.ModelSerializer):
     administration = CodedSerializer(read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = CoLeadResponse
@@ -123,9 +125,9 @@ class ProposalWriteSerializer(serializers.Serializer):
     )
     lead_administration = serializers.PrimaryKeyRelatedField(queryset=Administration.objects.all())
     partners = api_fields.TextField(required=False, allow_blank=True)
-    start_year = serializers.IntegerField()
+    start_year = api_fields.YearField()
     start_quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
-    end_year = serializers.IntegerField()
+    end_year = api_fields.YearField()
     end_quarter = serializers.IntegerField(required=False, min_value=1, max_value=4)
     estimated_budget = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
