@@ -264,27 +264,34 @@ def _escalations(rnd: ReportingRound, late: Sequence[Fiche], sent: Sent) -> None
         new = [f for f in items if f"escalation:{f.pk}:{email}" not in done]
         if not new:
             continue
-        with translation.override(MAIL_LANGUAGE):
-            subject = ngettext(
-                "%(admin)s: %(count)s fiche van ronde %(year)s is te laat",
-                "%(admin)s: %(count)s fiches van ronde %(year)s zijn te laat",
-                len(new),
-            ) % {"admin": admin.name, "count": len(new), "year": rnd.year}
-            mail_send(
-                to=email,
-                subject=subject,
-                template="escalation",
-                context={
-                    "administration": admin,
-                    "round": rnd,
-                    "deadline": date_display(rnd.deadline),
-                    "fiches": [
-                        (f, absolute_url(reverse("fiches:detail", args=[f.pk]))) for f in new
-                    ],
-                },
-            )
+        try:
+            _escalate(rnd, admin, new)
+        except Exception as exc:  # the mail server's: not recorded, so tried again next run
+            logger.warning("escalation to %s (round %s) not sent: %s", email, rnd.pk, exc)
+            continue
         _record(ReminderKind.ESCALATION, rnd, new, email=email)
         sent.escalations += 1
+
+
+def _escalate(rnd: ReportingRound, admin: Administration, fiches: Sequence[Fiche]) -> None:
+    """One Dutch mail to the administration's contact person, listing its late fiches."""
+    with translation.override(MAIL_LANGUAGE):
+        subject = ngettext(
+            "%(admin)s: %(count)s fiche van ronde %(year)s is te laat",
+            "%(admin)s: %(count)s fiches van ronde %(year)s zijn te laat",
+            len(fiches),
+        ) % {"admin": admin.name, "count": len(fiches), "year": rnd.year}
+        mail_send(
+            to=admin.contact_email,
+            subject=subject,
+            template="escalation",
+            context={
+                "administration": admin,
+                "round": rnd,
+                "deadline": date_display(rnd.deadline),
+                "fiches": [(f, _fiche_link(f)) for f in fiches],
+            },
+        )
 
 
 def _admin_name(fiche: Fiche) -> str:

@@ -198,3 +198,25 @@ def test_ajh_sets_the_reminder_days_when_opening_a_round(coordinator_client, pla
     )
     rnd = Fiche.objects.select_related("round").first().round  # type: ignore[union-attr]
     assert (rnd.first_reminder_days, rnd.second_reminder_days) == (10, None)
+
+
+def test_an_escalation_the_mail_server_refused_is_sent_on_the_next_run(fiches, admin_b, settings):
+    admin_b.contact_email = "hoofd@zw.example.invalid"
+    admin_b.save()
+    day_send(today=OPENED)
+    mail.outbox.clear()
+    locmem = settings.MAILERS
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1},  # nothing listens there
+        }
+    }
+    late = DEADLINE + dt.timedelta(days=1)
+    day_send(today=late)  # the other messages of the day are not held up
+    assert not Reminder.objects.filter(kind=ReminderKind.ESCALATION).exists()
+
+    settings.MAILERS = locmem
+    day_send(today=late)
+    assert len(_to("hoofd@zw.example.invalid")) == 1
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATION).count() == 2
